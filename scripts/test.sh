@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what the tests need, then runs type checks, the Node
+# unit tests, a production build and the end-to-end tests in real headless Chromium (WebGPU on SwiftShader).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium (the end-to-end tests drive it; no browser is downloaded)…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The end-to-end tests need Debian's chromium at $CHROMIUM. Install it with:" >&2
+    echo "  sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
+bash scripts/ensure-deps.sh
+
+echo "== type check"
+npm run --silent typecheck
+echo "== unit tests (Node)"
+npx vitest run
+echo "== production build"
+npx vite build --logLevel warn
+echo "== end-to-end tests (headless Chromium)"
+npx vitest run --config vitest.e2e.config.ts

@@ -1,0 +1,82 @@
+// The records a search is made of: jobs, their results, and the pool points they produce.
+
+import type { ChoiceDesc, MacroTriple, ModelDesc } from './model-desc.ts';
+
+/**
+ * - `seed_train`: train a seed model from scratch → a `seed_trained` pool point.
+ * - `search`: add a candidate node to every cell of the parent, train it (search phase), finalise → a search
+ *   result that queues its `post_train` job.
+ * - `post_train`: train the finalised child, warm-started from the search weights → a `search_trained` point.
+ */
+export type JobKind = 'seed_train' | 'search' | 'post_train';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type PointStage = 'seed_trained' | 'search_trained';
+
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number;
+  valAcc: number;
+  lr: number;
+  seconds: number;
+}
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  /** Architecture to train. For `search` it is the parent's; the worker adds the candidate itself. */
+  desc: ModelDesc;
+  macro: MacroTriple;
+  /** Pool point this job grows from (the real parent, never a transient record); null for seeds. */
+  parentPointId: string | null;
+  /** Key of the weights to start from (the parent's trained weights, or the search job's weights). */
+  initWeightsKey: string | null;
+  /** 1-based try number; a retry halves the batch size. */
+  attempt: number;
+  batchSizeScale: number;
+  error: string | null;
+  createdAt: number;
+}
+
+/** Candidate choices made at finalisation, per cell type. */
+export interface CandidateChoices {
+  normal: ChoiceDesc[];
+  reduction: ChoiceDesc[];
+}
+
+export interface InheritanceReport {
+  inherited: number;
+  fresh: number;
+}
+
+export interface JobResult {
+  jobId: string;
+  /** For `search` the finalised description; otherwise the description that was trained. */
+  desc: ModelDesc;
+  history: EpochMetrics[];
+  /** Best validation accuracy over the epochs (error = 1 − this). */
+  bestValAcc: number;
+  choices: CandidateChoices | null;
+  inheritance: InheritanceReport;
+  /** Key under which the trained weights were stored. */
+  weightsKey: string;
+}
+
+export interface PoolPoint {
+  id: string;
+  stage: PointStage;
+  parentId: string | null;
+  jobId: string;
+  desc: ModelDesc;
+  macro: MacroTriple;
+  madd: number;
+  params: number;
+  error: number;
+  history: EpochMetrics[];
+  samplingCount: number;
+  choices: CandidateChoices | null;
+  weightsKey: string;
+  createdAt: number;
+}

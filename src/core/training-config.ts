@@ -1,0 +1,52 @@
+// Training recipes and search presets: the numbers that say how long and how hard each phase trains.
+
+import type { SearchSpaceName } from './model-desc.ts';
+
+/** One training phase (seed training, search phase or post-training), as in the spec's §5 table. */
+export interface PhaseRecipe {
+  epochs: number;
+  batchSize: number;
+  /** Initial learning rate; cosine-annealed per epoch down to `minLr`. */
+  lr: number;
+  minLr: number;
+  momentum: number;
+  weightDecay: number;
+  /** Clip gradients by their global norm to this value. */
+  gradClip: number;
+  /** Side of the cutout square in pixels; 0 disables it. */
+  cutout: number;
+  /** Fraction of the training examples held out for validation (never augmented). */
+  valFraction: number;
+  /** Stop each epoch after this many batches (tiny presets only); undefined = the whole split. */
+  maxBatchesPerEpoch?: number;
+  /** Cap on validation examples evaluated per epoch (tiny presets only). */
+  maxValExamples?: number;
+}
+
+export type PresetName = 'paper' | 'standard' | 'tiny';
+
+export interface SearchPreset {
+  name: PresetName;
+  space: SearchSpaceName;
+  initNodeChannels: number;
+  stemMultiplier: number;
+  /** Seed grid: inclusive ranges of reductions, cells and nodes per cell. */
+  seedGrid: { reductions: [number, number]; cells: [number, number]; nodes: [number, number] };
+  seedTrain: PhaseRecipe;
+  search: PhaseRecipe;
+  postTrain: PhaseRecipe;
+  /** Finalisation keeps this many (input, primitive) pairs by |α|. */
+  topK: number;
+  /** L1 penalty on α during the search phase. */
+  l1Alpha: number;
+  /** Relative tolerance of the ε-band around the lower convex hull. */
+  eps: number;
+  /** Stop rules: the search ends when any is reached. null = not used. */
+  maxMadd: number | null;
+  maxPoolSize: number | null;
+  maxSeconds: number | null;
+  /** Use at most this many training examples per class (quick searches); null = all. */
+  examplesPerClass: number | null;
+  /** Seed of every random choice of the run (cells, α init, weight init, shuffles, augmentation). */
+  seed: number;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { builtinMnist } from './src/build/builtin-mnist-plugin.ts';
+import { contentSecurityPolicy } from './src/build/csp.ts';
+
+export default defineConfig({
+  plugins: [svelte(), builtinMnist()],
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  server: { port: 5173, strictPort: false },
+  preview: { port: 4173, headers: { 'Content-Security-Policy': contentSecurityPolicy } },
+});
