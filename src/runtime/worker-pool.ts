@@ -3,7 +3,7 @@
 // instead of leaving it hanging).
 import * as Comlink from 'comlink';
 import type { BackendInfo } from '../ml/backend-types.ts';
-import type { TrainerApi, WorkerJobOutcome, WorkerJobRequest, WorkerProgress, WireCheckpoint } from '../shared/worker-api.ts';
+import type { TrainerApi, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress, WireCheckpoint } from '../shared/worker-api.ts';
 
 export interface PoolOptions {
   size: number;
@@ -13,6 +13,7 @@ export interface PoolOptions {
   /** How long a cancelled job may take to reach its next batch before the worker is terminated. */
   cancelGraceMs?: number;
   onBackend?: (info: BackendInfo) => void;
+  init?: WorkerInitOptions;
 }
 
 export class WorkerCrashError extends Error {
@@ -141,7 +142,7 @@ export class WorkerPool {
       crash(`the trainer worker crashed: ${ev.message || 'unknown error'}`);
     });
     worker.addEventListener('messageerror', () => crash('the trainer worker sent a message that could not be read'));
-    slot.ready = api.init().then((info) => {
+    slot.ready = api.init(this.opts.init).then((info) => {
       this.opts.onBackend?.(info);
       return info;
     });

@@ -1,0 +1,125 @@
+// The reducer's working copy (a shallow copy of the state whose lists may be edited in place; their elements
+// are replaced, never mutated, plus the commands collected for one event) and the steps every event shares.
+
+import { createRngFromState } from './rng.ts';
+import type { Rng } from './rng.ts';
+import { jobId, makeJob } from './scheduler-jobs.ts';
+import type { NewJob } from './scheduler-jobs.ts';
+import type { EndStatus, SchedulerCommand, SchedulerOutput, SchedulerState } from './scheduler-types.ts';
+import { stopReason } from './stop-rules.ts';
+import type { Job } from './search-types.ts';
+
+export interface Draft {
+  s: SchedulerState;
+  cmds: SchedulerCommand[];
+}
+
+export function draftOf(state: SchedulerState): Draft {
+  const s: SchedulerState = {
+    ...state,
+    jobs: state.jobs.slice(),
+    pool: state.pool.slice(),
+    queue: state.queue.slice(),
+    pendingChoices: { ...state.pendingChoices },
+  };
+  return { s, cmds: [] };
+}
+
+/** Moves the clock to `now`; only time spent running counts towards `elapsedSeconds`. */
+export function advanceClock(d: Draft, now: number): void {
+  if (!Number.isFinite(now)) throw new RangeError(`scheduler event: now must be a finite time in ms, got ${now}`);
+  if (d.s.status === 'running') d.s.elapsedSeconds += Math.max(0, now - d.s.clock) / 1000;
+  // A clock that went backwards restarts the measurement rather than counting negative time.
+  d.s.clock = now;
+}
+
+export function jobIndex(s: SchedulerState, id: string): number {
+  const i = s.jobs.findIndex((j) => j.id === id);
+  if (i < 0) throw new Error(`scheduler: unknown jobId ${JSON.stringify(id)} in run ${s.config.runId}`);
+  return i;
+}
+
+export function putJob(d: Draft, index: number, job: Job, save = true): void {
+  d.s.jobs[index] = job;
+  if (save) d.cmds.push({ type: 'saveJob', job });
+}
+
+export function addJob(d: Draft, spec: NewJob, now: number): Job {
+  const job = makeJob(jobId(d.s.config.runId, d.s.nextJobNumber), spec, now);
+  d.s.nextJobNumber += 1;
+  d.s.jobs.push(job);
+  d.s.queue.push(job.id);
+  d.cmds.push({ type: 'saveJob', job });
+  return job;
+}
+
+/** Runs `fn` with a generator continuing the state's stream, then stores the advanced stream. */
+export function withRng<T>(d: Draft, fn: (rng: Rng) => T): T {
+  const rng = createRngFromState(d.s.rng);
+  const out = fn(rng);
+  d.s.rng = rng.state();
+  return out;
+}
+
+export function runningCount(s: SchedulerState): number {
+  return s.jobs.reduce((n, j) => n + (j.status === 'running' ? 1 : 0), 0);
+}
+
+/** Starts queued jobs in queue order while fewer than `workers` run; only while the search is running. */
+export function dispatch(d: Draft): void {
+  if (d.s.status !== 'running') return;
+  let running = runningCount(d.s);
+  while (running < d.s.config.workers && d.s.queue.length > 0) {
+    const id = d.s.queue.shift() as string;
+    const index = jobIndex(d.s, id);
+    const job: Job = { ...(d.s.jobs[index] as Job), status: 'running' };
+    putJob(d, index, job, false);
+    d.cmds.push({ type: 'runJob', job });
+    running += 1;
+  }
+}
+
+/** Ends the search: queued jobs are dropped, running ones told to cancel, and we wait for their answers. */
+export function endSearch(d: Draft, endStatus: EndStatus, reason: string): void {
+  if (d.s.endStatus !== null) return;
+  d.s.endStatus = endStatus;
+  d.s.finishReason = reason;
+  for (const id of d.s.queue) {
+    const index = jobIndex(d.s, id);
+    putJob(d, index, { ...(d.s.jobs[index] as Job), status: 'cancelled' });
+  }
+  d.s.queue = [];
+  for (const job of d.s.jobs) if (job.status === 'running') d.cmds.push({ type: 'cancelJob', jobId: job.id });
+  d.s.status = 'stopping';
+  settle(d);
+}
+
+/** Leaves `stopping` for the final status once no job is running any more. */
+export function settle(d: Draft): void {
+  if (d.s.status !== 'stopping' || d.s.endStatus === null || runningCount(d.s) > 0) return;
+  d.s.status = d.s.endStatus;
+  d.cmds.push({ type: 'finished', reason: d.s.finishReason ?? d.s.endStatus });
+}
+
+/** Checks the stop rules, guards against an empty search, dispatches and asks for the state to be saved. */
+export function finish(d: Draft): SchedulerOutput {
+  if (d.s.status === 'running' || d.s.status === 'paused') checkEnd(d);
+  settle(d);
+  dispatch(d);
+  d.cmds.push({ type: 'saveRunState' });
+  return { state: d.s, commands: d.cmds };
+}
+
+/** Ends the search if a stop rule is reached; says whether it did. */
+export function checkStopRules(d: Draft): boolean {
+  const reason = stopReason(d.s.config.preset, d.s.pool, d.s.elapsedSeconds);
+  if (reason !== null) endSearch(d, 'finished', reason);
+  return reason !== null;
+}
+
+function checkEnd(d: Draft): void {
+  if (checkStopRules(d)) return;
+  if (!d.s.jobs.some((j) => j.status === 'queued' || j.status === 'running')) {
+    endSearch(d, 'finished', 'noJobs: no job is queued or running, and an empty pool has no parent to grow');
+  }
+}

@@ -1,0 +1,148 @@
+// The search scheduler as a pure reducer, (state, event) → { state, commands }: time, ids and randomness come
+// only from the state and the events, so a whole search replays in Node. See docs/scheduler.md.
+
+import { sampleParent } from './parent-sampling.ts';
+import { createRng, deriveSeed } from './rng.ts';
+import { seedDescs } from './seeds.ts';
+import {
+  addJob,
+  advanceClock,
+  checkStopRules,
+  draftOf,
+  endSearch,
+  finish,
+  jobIndex,
+  putJob,
+  withRng,
+} from './scheduler-draft.ts';
+import type { Draft } from './scheduler-draft.ts';
+import { checkResult, makePoint, pointId, postTrainJobSpec, randomJobSpec, searchJobSpec } from './scheduler-jobs.ts';
+import { checkConfig, maxAttemptsOf, maxFailuresOf } from './scheduler-config.ts';
+import type { SchedulerConfig, SchedulerEvent, SchedulerOutput, SchedulerState } from './scheduler-types.ts';
+import type { Job, JobResult, PoolPoint } from './search-types.ts';
+
+export type * from './scheduler-types.ts';
+export { restore, snapshot } from './scheduler-snapshot.ts';
+
+/** A new run: every seed model of the preset is queued, and the first `workers` are dispatched. */
+export function createScheduler(config: SchedulerConfig, now: number): SchedulerOutput {
+  checkConfig(config);
+  const initial: SchedulerState = {
+    config,
+    status: 'running',
+    jobs: [],
+    pool: [],
+    queue: [],
+    rng: createRng(deriveSeed(config.preset.seed, 'scheduler')).state(),
+    nextJobNumber: 1,
+    nextPointNumber: 1,
+    elapsedSeconds: 0,
+    clock: now,
+    consecutiveFailures: 0,
+    finishReason: null,
+    endStatus: null,
+    pendingChoices: {},
+  };
+  const d = draftOf(initial);
+  for (const seed of seedDescs(config.preset, config.input, config.numClasses)) {
+    addJob(d, { kind: 'seed_train', ...seed, parentPointId: null, initWeightsKey: null }, now);
+  }
+  return finish(d);
+}
+
+export function reduce(state: SchedulerState, event: SchedulerEvent): SchedulerOutput {
+  const unchanged: SchedulerOutput = { state, commands: [] };
+  if (state.status === 'finished' || state.status === 'stopped') return unchanged;
+  if (event.type === 'jobStarted' || event.type === 'jobDone' || event.type === 'jobFailed') {
+    // Events of jobs that are no longer running (cancelled, or answered twice) are stale and change nothing.
+    if (state.jobs[jobIndex(state, event.jobId)]?.status !== 'running') return unchanged;
+  }
+  if (event.type === 'pause' && state.status !== 'running') return unchanged;
+  if (event.type === 'resume' && state.status !== 'paused') return unchanged;
+  if (event.type === 'stop' && state.status === 'stopping') return unchanged;
+  const d = draftOf(state);
+  advanceClock(d, event.now);
+  switch (event.type) {
+    case 'jobDone':
+      onDone(d, event.jobId, event.result, event.now);
+      break;
+    case 'jobFailed':
+      onFailed(d, event.jobId, event.error, event.now);
+      break;
+    case 'pause':
+      d.s.status = 'paused';
+      break;
+    case 'resume':
+      d.s.status = 'running';
+      break;
+    case 'stop':
+      endSearch(d, 'stopped', 'stop: stopped by the user');
+      break;
+    case 'jobStarted':
+    case 'tick':
+      break;
+  }
+  return finish(d);
+}
+
+function onDone(d: Draft, id: string, result: JobResult, now: number): void {
+  const index = jobIndex(d.s, id);
+  const job: Job = { ...(d.s.jobs[index] as Job), status: 'done', error: null };
+  checkResult(job, result);
+  d.s.consecutiveFailures = 0;
+  if (job.kind === 'search') {
+    putJob(d, index, job);
+    if (d.s.status === 'stopping') return;
+    const post = addJob(d, postTrainJobSpec(job, result), now);
+    d.s.pendingChoices[post.id] = result.choices;
+    return;
+  }
+  putJob(d, index, job, false);
+  const point = makePoint(pointId(d.s.config.runId, d.s.nextPointNumber), job, result, d.s.pendingChoices[id] ?? null, now);
+  d.s.nextPointNumber += 1;
+  delete d.s.pendingChoices[id];
+  d.s.pool.push(point);
+  d.cmds.push({ type: 'savePoint', point, job });
+  if (d.s.status === 'stopping') return;
+  if (!checkStopRules(d)) queueNext(d, now);
+}
+
+function onFailed(d: Draft, id: string, error: string, now: number): void {
+  const index = jobIndex(d.s, id);
+  const job = d.s.jobs[index] as Job;
+  if (d.s.status === 'stopping') {
+    putJob(d, index, { ...job, status: 'cancelled', error });
+    return;
+  }
+  if (job.attempt < maxAttemptsOf(d.s.config)) {
+    putJob(d, index, { ...job, status: 'queued', attempt: job.attempt + 1, batchSizeScale: job.batchSizeScale / 2, error });
+    d.s.queue.push(id);
+    return;
+  }
+  putJob(d, index, { ...job, status: 'failed', error });
+  delete d.s.pendingChoices[id];
+  d.s.consecutiveFailures += 1;
+  const limit = maxFailuresOf(d.s.config);
+  if (d.s.consecutiveFailures >= limit) {
+    endSearch(d, 'finished', `tooManyFailures: ${limit} jobs in a row failed; the last (${id}): ${error}`);
+    return;
+  }
+  // The replacement keeps the population from shrinking; for Petridish it needs a parent in the pool.
+  queueNext(d, now);
+}
+
+/** "One finished job → one new job": a search from a freshly sampled parent, or a random architecture. */
+function queueNext(d: Draft, now: number): void {
+  const { config } = d.s;
+  if (config.strategy === 'random') {
+    const spec = withRng(d, (rng) => randomJobSpec(config.preset, config.input, config.numClasses, rng));
+    addJob(d, spec, now);
+    return;
+  }
+  const parent = withRng(d, (rng) => sampleParent(d.s.pool, config.preset.eps, rng));
+  if (parent === null) return;
+  const sampled: PoolPoint = { ...parent, samplingCount: parent.samplingCount + 1 };
+  d.s.pool[d.s.pool.findIndex((p) => p.id === parent.id)] = sampled;
+  d.cmds.push({ type: 'updatePoint', point: sampled });
+  addJob(d, searchJobSpec(sampled), now);
+}

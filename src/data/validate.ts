@@ -1,0 +1,93 @@
+// Checks shared by every format (counts, label range, classes, sizes) and the size estimate that refuses a
+// dataset too large for the device before all of it is read.
+import type { Dataset, DatasetSource, DatasetSplit, ImageShape } from './dataset.ts';
+import { DatasetError } from './errors.ts';
+
+export function checkShape(shape: ImageShape, file: string): void {
+  for (const key of ['height', 'width', 'channels'] as const) {
+    const v = shape[key];
+    if (!Number.isInteger(v) || v < 1) throw new DatasetError(file, `image ${key} must be a positive integer, got ${v}`);
+  }
+  if (shape.channels !== 1 && shape.channels !== 3) {
+    throw new DatasetError(file, `images must have 1 (grayscale) or 3 (RGB) channels, got ${shape.channels}`);
+  }
+}
+
+/** Checks one split: image bytes match count × shape, one label per image, every label < numClasses. */
+export function checkSplit(split: DatasetSplit, shape: ImageShape, numClasses: number, file: string): void {
+  const per = shape.height * shape.width * shape.channels;
+  if (split.labels.length !== split.count) {
+    throw new DatasetError(file, `${split.count} images but ${split.labels.length} labels; the counts must be equal`);
+  }
+  if (split.images.length !== split.count * per) {
+    throw new DatasetError(file, `${split.images.length} pixel bytes, expected ${split.count} × ${per} = ${split.count * per}`);
+  }
+  for (let i = 0; i < split.labels.length; i++) {
+    const l = split.labels[i] ?? 0;
+    if (l >= numClasses) throw new DatasetError(file, `label ${l} of example ${i} is out of range (expected 0..${numClasses - 1})`);
+  }
+}
+
+/** At least two classes, and every class has at least one training example. */
+export function checkClasses(train: DatasetSplit, numClasses: number, classNames: readonly string[], file: string): void {
+  if (numClasses < 2) throw new DatasetError(file, `a classifier needs at least 2 classes, found ${numClasses}`);
+  if (classNames.length !== numClasses) {
+    throw new DatasetError(file, `${classNames.length} class names for ${numClasses} classes`);
+  }
+  const seen = new Uint8Array(numClasses);
+  for (const l of train.labels) if (l < numClasses) seen[l] = 1;
+  const empty = classNames.filter((_, i) => seen[i] === 0);
+  if (empty.length > 0) {
+    throw new DatasetError(file, `class${empty.length > 1 ? 'es' : ''} ${empty.map((c) => `"${c}"`).join(', ')} ha${empty.length > 1 ? 've' : 's'} no training examples`);
+  }
+}
+
+export interface DatasetParts {
+  id: string;
+  name: string;
+  source: DatasetSource;
+  shape: ImageShape;
+  classNames: string[];
+  train: DatasetSplit;
+  test: DatasetSplit | null;
+}
+
+/** Builds a Dataset after running every shared check; `name` doubles as the file named in errors. */
+export function assembleDataset(parts: DatasetParts): Dataset {
+  const numClasses = parts.classNames.length;
+  checkShape(parts.shape, parts.name);
+  checkSplit(parts.train, parts.shape, numClasses, `${parts.name} (train)`);
+  if (parts.test) checkSplit(parts.test, parts.shape, numClasses, `${parts.name} (test)`);
+  checkClasses(parts.train, numClasses, parts.classNames, parts.name);
+  if (parts.train.count === 0) throw new DatasetError(parts.name, 'the training split has no examples');
+  return { ...parts, numClasses };
+}
+
+/** Bytes the dataset will take in memory (pixels + labels), known from headers before the pixels are read. */
+export function estimateDatasetBytes(shape: ImageShape, trainCount: number, testCount = 0): number {
+  const count = trainCount + testCount;
+  return count * shape.height * shape.width * shape.channels + count;
+}
+
+export interface DeviceLimits {
+  /** Most bytes of pixels + labels the app accepts for one dataset on this device. */
+  maxDatasetBytes: number;
+}
+
+/** A conservative default: the trainer keeps the dataset in memory in a worker and copies batches to the GPU. */
+export const DEFAULT_DEVICE_LIMITS: DeviceLimits = { maxDatasetBytes: 1024 ** 3 };
+
+function mib(n: number): string {
+  return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+/** Throws a DatasetError if the estimate exceeds the device's limit. */
+export function checkFitsDevice(estimateBytes: number, limits: DeviceLimits = DEFAULT_DEVICE_LIMITS, file = 'dataset'): void {
+  if (estimateBytes > limits.maxDatasetBytes) {
+    throw new DatasetError(file, `the dataset needs about ${mib(estimateBytes)} in memory, more than the ${mib(limits.maxDatasetBytes)} this device allows; use a subset or smaller images`);
+  }
+}
+
+export function digitClassNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => String(i));
+}

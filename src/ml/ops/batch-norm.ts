@@ -1,0 +1,33 @@
+// Batch norm with PyTorch's semantics: batch statistics and momentum-0.1 moving averages in training
+// (unbiased variance for the moving average), moving statistics in inference, eps 1e-5.
+
+import * as tf from '@tensorflow/tfjs';
+import type { BnVars, VarStore } from '../var-store.ts';
+import type { Layer, Mode } from './layer.ts';
+
+export const BN_EPS = 1e-5;
+export const BN_MOMENTUM = 0.1;
+
+export function applyBatchNorm(x: tf.Tensor4D, bn: BnVars, mode: Mode): tf.Tensor4D {
+  const channels = x.shape[3];
+  // tf.batchNorm under a gradient tape needs real scale and offset tensors, so non-affine BN gets constants.
+  const scale = (bn.gamma ?? tf.ones([channels])) as tf.Tensor1D;
+  const offset = (bn.beta ?? tf.zeros([channels])) as tf.Tensor1D;
+  if (!mode.training) {
+    return tf.batchNorm4d(x, bn.mean as tf.Tensor1D, bn.variance as tf.Tensor1D, offset, scale, BN_EPS);
+  }
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const n = x.size / channels;
+  const unbiased = variance.mul(n / Math.max(n - 1, 1));
+  // Kept so that the tidy around the gradient computation does not dispose them before the caller applies them.
+  mode.updates.push(
+    { variable: bn.mean, value: tf.keep(bn.mean.mul(1 - BN_MOMENTUM).add(mean.mul(BN_MOMENTUM))) },
+    { variable: bn.variance, value: tf.keep(bn.variance.mul(1 - BN_MOMENTUM).add(unbiased.mul(BN_MOMENTUM))) },
+  );
+  return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, offset, scale, BN_EPS);
+}
+
+export function batchNormLayer(store: VarStore, path: string, channels: number, affine: boolean): Layer {
+  const bn = store.bn(path, channels, affine);
+  return (x, mode) => applyBatchNorm(x, bn, mode);
+}

@@ -1,0 +1,139 @@
+// One whole job as the worker and the headless runner run it: prepare the data, build the network (with the
+// candidate for a search), inherit weights, train the phase, and for a search finalise the candidate from α.
+
+import type { CandidateChoices, InheritanceReport, Job, JobResult } from '../core/search-types.ts';
+import type { ModelDesc, NodeDesc } from '../core/model-desc.ts';
+import type { PhaseRecipe, SearchPreset } from '../core/training-config.ts';
+import type { NamedWeights } from '../core/weights.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { createRng, deriveSeed } from '../core/rng.ts';
+import { finalizeCandidate, insertCandidate } from '../core/grow.ts';
+import { stratifiedSplit, subsetPerClass } from '../data/split.ts';
+import { channelStats } from '../data/normalize.ts';
+import { augmentPolicy } from '../data/augment.ts';
+import type { Network } from './network-types.ts';
+import type { PhaseData } from './batches.ts';
+import { buildNetwork } from './network.ts';
+import { newMultiNodeIds, zeroNewNodeProjection } from './weights-io.ts';
+import { trainPhase, type TrainCheckpoint, type TrainProgress } from './train.ts';
+
+export interface RunJobInput {
+  job: Job;
+  preset: SearchPreset;
+  dataset: Dataset;
+  /** The parent's trained weights (search) or the search weights (post_train); null for a seed. */
+  initWeights: NamedWeights | null;
+  /** The description `initWeights` belong to. */
+  parentDesc: ModelDesc | null;
+  resume?: TrainCheckpoint;
+  shouldStop?: () => boolean;
+  onProgress?: (p: TrainProgress) => void;
+  onCheckpoint?: (c: TrainCheckpoint) => void | Promise<void>;
+}
+
+export interface RunJobOutput {
+  result: Omit<JobResult, 'weightsKey'>;
+  weights: NamedWeights;
+}
+
+/**
+ * The examples a phase trains and validates on: the per-class subset first (same for every job of a run),
+ * then a stratified validation split whose seed depends only on the run and the fraction, so every model
+ * of a run is compared on the same held-out examples; normalisation statistics come from the training side.
+ */
+export function preparePhaseData(dataset: Dataset, recipe: PhaseRecipe, preset: SearchPreset): PhaseData {
+  const { labels } = dataset.train;
+  const pool = preset.examplesPerClass === null ? undefined
+    : subsetPerClass(labels, dataset.numClasses, preset.examplesPerClass, createRng(deriveSeed(preset.seed, 'subset')));
+  const rng = createRng(deriveSeed(preset.seed, 'split', recipe.valFraction));
+  const { train, val } = stratifiedSplit(labels, dataset.numClasses, recipe.valFraction, rng, pool);
+  if (val.length === 0) throw new Error(`dataset ${dataset.id}: the validation split is empty (valFraction ${recipe.valFraction})`);
+  return { split: dataset.train, shape: dataset.shape, numClasses: dataset.numClasses, trainIdx: train, valIdx: val,
+    stats: channelStats(dataset.train.images, dataset.shape, train) };
+}
+
+function recipeOf(preset: SearchPreset, job: Job): { recipe: PhaseRecipe; l1Alpha: number } {
+  if (job.kind === 'seed_train') return { recipe: preset.seedTrain, l1Alpha: 0 };
+  if (job.kind === 'search') return { recipe: preset.search, l1Alpha: preset.l1Alpha };
+  return { recipe: preset.postTrain, l1Alpha: 0 };
+}
+
+function freshReport(net: Network): InheritanceReport {
+  return { inherited: 0, fresh: net.trainable.reduce((n, v) => n + v.size, 0) };
+}
+
+/** α of one cell type as rows per input; zeros when no cell of that type exists (no gradient ever reached it). */
+function readAlphas(net: Network, desc: ModelDesc): { normal: number[][]; reduction: number[][] } {
+  const read = (kind: 'normal' | 'reduction'): number[][] => {
+    const a = net.alphas[kind];
+    if (a) return a.arraySync() as number[][];
+    const node = desc.cells[kind].nodes.find((n) => n.kind === 'candidate');
+    if (!node || node.kind !== 'candidate') throw new Error(`readAlphas: cells.${kind} has no candidate node`);
+    return node.inputs.map(() => node.primitives.map(() => 0));
+  };
+  return { normal: read('normal'), reduction: read('reduction') };
+}
+
+/** The choices of the finalised nodes `ids` in both templates (what a post-trained point records). */
+function choicesOf(desc: ModelDesc, ids: readonly string[]): CandidateChoices | null {
+  const pick = (nodes: NodeDesc[]) => nodes.flatMap((n) => (n.kind === 'multi' && ids.includes(n.id) ? n.choices : []));
+  const normal = pick(desc.cells.normal.nodes);
+  const reduction = pick(desc.cells.reduction.nodes);
+  return normal.length + reduction.length > 0 ? { normal, reduction } : null;
+}
+
+interface Prepared {
+  desc: ModelDesc;
+  net: Network;
+  inheritance: InheritanceReport;
+  choices: CandidateChoices | null;
+}
+
+/** Builds the network the job trains and loads what it inherits. */
+function prepareNetwork(input: RunJobInput, seed: number): Prepared {
+  const { job, preset, initWeights } = input;
+  if (job.kind === 'post_train' && !initWeights) throw new Error(`post_train job ${job.id}: initWeights (the search weights) are missing`);
+  if (job.kind === 'seed_train' && initWeights) throw new Error(`seed_train job ${job.id}: a seed trains from scratch, got initWeights`);
+  const desc = job.kind === 'search' ? insertCandidate(job.desc, preset.space) : job.desc;
+  const net = buildNetwork(desc, { seed });
+  try {
+    if (!initWeights) return { desc, net, inheritance: freshReport(net), choices: null };
+    const parentDesc = input.parentDesc ?? job.desc;
+    const inheritance = net.loadWeights(initWeights, parentDesc);
+    if (job.kind !== 'post_train') return { desc, net, inheritance, choices: null };
+    const ids = newMultiNodeIds(desc, initWeights);
+    zeroNewNodeProjection(net, ids);
+    return { desc, net, inheritance, choices: choicesOf(desc, ids) };
+  } catch (e) {
+    net.dispose();
+    throw e;
+  }
+}
+
+export async function runJob(input: RunJobInput): Promise<RunJobOutput> {
+  const { job, preset, dataset } = input;
+  const { recipe, l1Alpha } = recipeOf(preset, job);
+  if (!(job.batchSizeScale > 0)) throw new Error(`job ${job.id}: batchSizeScale must be > 0, got ${job.batchSizeScale}`);
+  const data = preparePhaseData(dataset, recipe, preset);
+  const prepared = prepareNetwork(input, deriveSeed(preset.seed, 'init', job.id));
+  const { net } = prepared;
+  try {
+    const phase = await trainPhase(net, data, recipe, {
+      seed: deriveSeed(preset.seed, 'train', job.id),
+      l1Alpha,
+      augment: augmentPolicy(dataset.shape),
+      batchSize: Math.max(1, Math.round(recipe.batchSize * job.batchSizeScale)),
+      shouldStop: input.shouldStop,
+      onProgress: input.onProgress,
+      onEpochEnd: input.onCheckpoint,
+      resume: input.resume,
+    });
+    let { desc, choices } = prepared;
+    if (job.kind === 'search') ({ desc, choices } = finalizeCandidate(prepared.desc, readAlphas(net, prepared.desc), preset.topK));
+    const result = { jobId: job.id, desc, history: phase.history, bestValAcc: phase.bestValAcc, choices,
+      inheritance: prepared.inheritance };
+    return { result, weights: net.getWeights() };
+  } finally {
+    net.dispose();
+  }
+}

@@ -1,0 +1,195 @@
+// One training phase of a network: epochs of seeded, augmented batches with SGD, cross-entropy plus L1 on α,
+// per-epoch validation on the un-augmented held-out split, cancellation, NaN detection, throttled progress
+// and epoch checkpoints that a resumed run continues from exactly.
+
+import * as tf from '@tensorflow/tfjs';
+import type { PhaseRecipe } from '../core/training-config.ts';
+import type { EpochMetrics } from '../core/search-types.ts';
+import type { NamedWeights } from '../core/weights.ts';
+import type { Rng } from '../core/rng.ts';
+import { createRng, createRngFromState } from '../core/rng.ts';
+import { cosineLr } from '../core/lr-schedule.ts';
+import type { Network, StatUpdate } from './network-types.ts';
+import type { Batch, PhaseData } from './batches.ts';
+import { batchRanges, disposeBatch, epochOrder, makeBatch } from './batches.ts';
+import type { SgdState } from './sgd.ts';
+import { Sgd } from './sgd.ts';
+import { evaluate } from './evaluate.ts';
+import { JobCancelledError, NanLossError } from './errors.ts';
+
+/** State at the end of an epoch; `epoch` = epochs completed (= history.length), resume starts after it. */
+export interface TrainCheckpoint {
+  epoch: number;
+  weights: NamedWeights;
+  optimizer: SgdState;
+  rng: number[];
+  history: EpochMetrics[];
+}
+
+export interface TrainProgress {
+  /** 1-based epoch in progress. */
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Running means over the epoch so far. */
+  trainLoss: number;
+  trainAcc: number;
+  lr: number;
+  /** The finished epochs (the last one is new when `batch === batches` and validation is done). */
+  history: EpochMetrics[];
+}
+
+export interface TrainOptions {
+  /** Seed of the shuffles and augmentation (ignored when resuming: the checkpoint's rng state is used). */
+  seed: number;
+  /** L1 penalty on α (0 disables it). */
+  l1Alpha: number;
+  /** Crop padding and flip; the cutout comes from the recipe. */
+  augment: { pad: number; flip: boolean };
+  /** Overrides recipe.batchSize (a retry runs smaller batches). */
+  batchSize?: number;
+  shouldStop?: () => boolean;
+  onProgress?: (p: TrainProgress) => void;
+  onEpochEnd?: (c: TrainCheckpoint) => void | Promise<void>;
+  resume?: TrainCheckpoint;
+  /** Minimum time between two progress reports inside an epoch. */
+  progressIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface PhaseResult {
+  history: EpochMetrics[];
+  bestValAcc: number;
+}
+
+interface EpochContext {
+  net: Network;
+  data: PhaseData;
+  recipe: PhaseRecipe;
+  opts: TrainOptions;
+  sgd: Sgd;
+  rng: Rng;
+  batchSize: number;
+  history: EpochMetrics[];
+}
+
+function sgdParams(net: Network): { path: string; variable: tf.Variable }[] {
+  const pathOf = new Map<tf.Variable, string>();
+  for (const [path, v] of net.variables) pathOf.set(v, path);
+  return net.trainable.map((variable) => {
+    const path = pathOf.get(variable);
+    if (path === undefined) throw new Error(`trainable variable ${variable.name} is missing from net.variables`);
+    return { path, variable };
+  });
+}
+
+/** One SGD step; returns [loss, cross-entropy, correct] as one tensor (the only thing left to read). */
+function trainStep(ctx: EpochContext, batch: Batch, lr: number): tf.Tensor1D {
+  const { net, opts } = ctx;
+  const updates: StatUpdate[] = [];
+  const kept: tf.Tensor[] = [];
+  const alphas = [net.alphas.normal, net.alphas.reduction].filter((a): a is tf.Variable => a !== null);
+  try {
+    const { value, grads } = tf.variableGrads(() => {
+      const { logits, statUpdates } = net.forward(batch.x, true);
+      for (const u of statUpdates) updates.push({ variable: u.variable, value: tf.keep(u.value) });
+      const ce = tf.losses.softmaxCrossEntropy(batch.y, logits) as tf.Scalar;
+      kept.push(tf.keep(ce), tf.keep(tf.sum(tf.equal(tf.argMax(logits, 1), batch.labels).toFloat())));
+      if (opts.l1Alpha === 0 || alphas.length === 0) return ce;
+      return tf.add(ce, tf.mul(opts.l1Alpha, tf.addN(alphas.map((a) => tf.sum(tf.abs(a)))))) as tf.Scalar;
+    }, net.trainable);
+    kept.push(value, ...Object.values(grads));
+    ctx.sgd.step(grads, lr);
+    net.applyStatUpdates(updates.splice(0));
+    return tf.tidy(() => tf.stack([value, kept[0] as tf.Tensor, kept[1] as tf.Tensor]) as tf.Tensor1D);
+  } finally {
+    tf.dispose([...kept, ...updates.map((u) => u.value)]);
+  }
+}
+
+function checkStop(opts: TrainOptions): void {
+  if (opts.shouldStop?.()) throw new JobCancelledError();
+}
+
+/** Trains one epoch (0-based `e`) and returns its running training loss/accuracy. */
+async function trainEpoch(ctx: EpochContext, e: number, lr: number): Promise<{ loss: number; acc: number }> {
+  const { data, recipe, opts, rng } = ctx;
+  const now = opts.now ?? Date.now;
+  const order = epochOrder(data.trainIdx, rng);
+  const ranges = batchRanges(order.length, ctx.batchSize, recipe.maxBatchesPerEpoch);
+  const augment = { options: { ...opts.augment, cutout: recipe.cutout }, rng };
+  let lossSum = 0;
+  let hits = 0;
+  let seen = 0;
+  let lastReport = now();
+  for (const [b, [s, end]] of ranges.entries()) {
+    checkStop(opts);
+    const batch = makeBatch(data, order.subarray(s, end), augment);
+    let out: tf.Tensor1D;
+    try {
+      out = trainStep(ctx, batch, lr);
+    } finally {
+      disposeBatch(batch);
+    }
+    const [loss, ce, hit] = (await out.data()) as Float32Array;
+    out.dispose();
+    if (!Number.isFinite(loss as number)) throw new NanLossError(e + 1, b + 1, loss as number);
+    lossSum += (ce as number) * batch.size;
+    hits += hit as number;
+    seen += batch.size;
+    if (opts.onProgress && b + 1 < ranges.length && now() - lastReport >= (opts.progressIntervalMs ?? 2000)) {
+      lastReport = now();
+      opts.onProgress({ epoch: e + 1, epochs: recipe.epochs, batch: b + 1, batches: ranges.length,
+        trainLoss: lossSum / seen, trainAcc: hits / seen, lr, history: ctx.history.slice() });
+    }
+  }
+  return { loss: seen > 0 ? lossSum / seen : NaN, acc: seen > 0 ? hits / seen : 0 };
+}
+
+async function runEpoch(ctx: EpochContext, e: number): Promise<void> {
+  const { data, recipe, opts } = ctx;
+  const now = opts.now ?? Date.now;
+  const start = now();
+  const lr = cosineLr(recipe, e);
+  const train = await trainEpoch(ctx, e, lr);
+  const valIdx = recipe.maxValExamples === undefined ? data.valIdx : data.valIdx.subarray(0, recipe.maxValExamples);
+  const val = await evaluate(ctx.net, data, valIdx, ctx.batchSize, () => checkStop(opts));
+  const metrics: EpochMetrics = { epoch: e + 1, trainLoss: train.loss, trainAcc: train.acc, valLoss: val.loss,
+    valAcc: val.acc, lr, seconds: (now() - start) / 1000 };
+  ctx.history.push(metrics);
+  const batches = batchRanges(data.trainIdx.length, ctx.batchSize, recipe.maxBatchesPerEpoch).length;
+  opts.onProgress?.({ epoch: e + 1, epochs: recipe.epochs, batch: batches, batches, trainLoss: train.loss,
+    trainAcc: train.acc, lr, history: ctx.history.slice() });
+  if (opts.onEpochEnd) {
+    await opts.onEpochEnd({ epoch: e + 1, weights: ctx.net.getWeights(), optimizer: ctx.sgd.exportState(),
+      rng: ctx.rng.state(), history: ctx.history.slice() });
+  }
+}
+
+/** Best validation accuracy over the history (0 when there is none). */
+export function bestValAcc(history: EpochMetrics[]): number {
+  return history.reduce((best, m) => (Number.isFinite(m.valAcc) && m.valAcc > best ? m.valAcc : best), 0);
+}
+
+export async function trainPhase(net: Network, data: PhaseData, recipe: PhaseRecipe, opts: TrainOptions): Promise<PhaseResult> {
+  const batchSize = opts.batchSize ?? recipe.batchSize;
+  if (data.trainIdx.length === 0) throw new Error('trainPhase: the training split is empty');
+  const sgd = new Sgd(sgdParams(net), recipe);
+  try {
+    const { resume } = opts;
+    if (resume && (resume.epoch !== resume.history.length || resume.epoch > recipe.epochs)) {
+      throw new Error(`trainPhase: resume checkpoint epoch ${resume.epoch} does not match its history (${resume.history.length}) or the recipe (${recipe.epochs} epochs)`);
+    }
+    if (resume) {
+      net.loadWeights(resume.weights, net.desc);
+      sgd.importState(resume.optimizer);
+    }
+    const rng = resume ? createRngFromState(resume.rng) : createRng(opts.seed);
+    const ctx: EpochContext = { net, data, recipe, opts, sgd, rng, batchSize, history: resume ? resume.history.slice() : [] };
+    for (let e = resume ? resume.epoch : 0; e < recipe.epochs; e++) await runEpoch(ctx, e);
+    return { history: ctx.history, bestValAcc: bestValAcc(ctx.history) };
+  } finally {
+    sgd.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+// Shared plumbing of the repositories: checking records read back (reporting, not throwing, the bad ones)
+// and running a write transaction that either lands whole or is aborted with a clear error.
+
+import type { z } from 'zod';
+import { describeIssues } from '../core/export-schema.ts';
+import { errorText } from './db.ts';
+import { isQuotaError, mapQuotaError } from './quota.ts';
+import type { ReadList, ReadOne, RecordProblem } from './records.ts';
+
+export function checkRecord<T>(
+  store: string,
+  key: IDBValidKey,
+  value: unknown,
+  schema: z.ZodType<T>,
+  problems: RecordProblem[],
+): T | null {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  problems.push({ store, key: String(key), message: describeIssues(parsed.error.issues) });
+  return null;
+}
+
+/** Reads a batch (keys and values in the same order) and keeps the valid records; a failed read is a problem too. */
+export async function readList<T>(
+  store: string,
+  schema: z.ZodType<T>,
+  read: () => Promise<[IDBValidKey[], unknown[]]>,
+): Promise<ReadList<T>> {
+  const problems: RecordProblem[] = [];
+  const records: T[] = [];
+  try {
+    const [keys, values] = await read();
+    values.forEach((v, i) => {
+      const ok = checkRecord(store, keys[i] ?? `#${i}`, v, schema, problems);
+      if (ok !== null) records.push(ok);
+    });
+  } catch (e) {
+    problems.push({ store, key: '*', message: `could not read the store: ${errorText(e)}` });
+  }
+  return { records, problems };
+}
+
+export async function readOne<T>(
+  store: string,
+  key: string,
+  schema: z.ZodType<T>,
+  read: () => Promise<unknown>,
+): Promise<ReadOne<T>> {
+  const problems: RecordProblem[] = [];
+  try {
+    const value = await read();
+    if (value === undefined) return { record: null, problems };
+    return { record: checkRecord(store, key, value, schema, problems), problems };
+  } catch (e) {
+    problems.push({ store, key, message: `could not read the record: ${errorText(e)}` });
+    return { record: null, problems };
+  }
+}
+
+export interface WriteTx {
+  done: Promise<void>;
+  error: DOMException | null;
+  abort(): void;
+}
+
+/**
+ * Runs `body` inside `tx` and waits for the commit. On any failure the transaction is aborted, so none of its
+ * writes remain, and a full quota (reported by a request or by the aborted transaction) becomes the clear error.
+ */
+export async function writeTx<T>(tx: WriteTx, what: string, body: () => Promise<T>): Promise<T> {
+  tx.done.catch(() => undefined);
+  try {
+    const result = await body();
+    await tx.done;
+    return result;
+  } catch (e) {
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted or finished.
+    }
+    const txError = tx.error;
+    throw await mapQuotaError(isQuotaError(txError) ? txError : e, what);
+  }
+}

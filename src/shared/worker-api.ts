@@ -1,0 +1,67 @@
+// The interface between the page and a trainer worker. Both sides import it as a type; only plain data
+// crosses (descriptions, configurations, metrics), and weights travel as transferred ArrayBuffers.
+import type { ModelDesc } from '../core/model-desc.ts';
+import type { EpochMetrics, Job, JobResult } from '../core/search-types.ts';
+import type { SearchPreset } from '../core/training-config.ts';
+import type { BackendInfo, BackendName } from '../ml/backend-types.ts';
+import type { NamedWeights } from '../core/weights.ts';
+
+/** An epoch checkpoint of a running job (typed arrays, cloned or transferred as they are). */
+export interface WireCheckpoint {
+  jobId: string;
+  /** Epochs completed. */
+  epoch: number;
+  weights: NamedWeights;
+  /** The optimiser's momentum buffers by parameter path. */
+  optimizer: NamedWeights;
+  rngState: number[];
+  history: EpochMetrics[];
+  savedAt: number;
+}
+
+export interface WorkerJobRequest {
+  job: Job;
+  preset: SearchPreset;
+  /** The worker reads the dataset from IndexedDB itself: nothing large crosses from the page. */
+  dataset: { dbName: string; id: string };
+  /** Weights to start from (the parent's or the search job's), or null. */
+  initWeights: NamedWeights | null;
+  parentDesc: ModelDesc | null;
+  resume: WireCheckpoint | null;
+  /** Test hook: the worker crashes (uncaught error) after this many batches of this job. */
+  crashAfterBatches?: number;
+}
+
+export interface WorkerProgress {
+  jobId: string;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  /** Present at the end of each epoch. */
+  metrics?: EpochMetrics;
+}
+
+export interface WorkerJobOutcome {
+  result: Omit<JobResult, 'weightsKey'>;
+  weights: NamedWeights;
+  /** Tensors alive in the worker before and after the job (they must be equal: no leaks). */
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+
+export interface WorkerInitOptions {
+  order?: BackendName[];
+}
+
+export interface TrainerApi {
+  init(opts?: WorkerInitOptions): Promise<BackendInfo>;
+  runJob(
+    request: WorkerJobRequest,
+    onProgress: (p: WorkerProgress) => void,
+    onCheckpoint: (c: WireCheckpoint) => Promise<void>,
+  ): Promise<WorkerJobOutcome>;
+  cancel(jobId: string): void;
+  memory(): { numTensors: number; numBytes: number };
+}

@@ -1,0 +1,260 @@
+// The page's reactive state: the device, the stored runs, the open run and its derived frontier. Views read
+// it and call its methods; the work itself happens in src/runtime and the trainer workers.
+import { bestModels } from '../core/best.ts';
+import { buildFrontierExport, frontierMembership, parseFrontierExport, poolToCsv } from '../core/export-format.ts';
+import { makePreset } from '../core/presets.ts';
+import type { SchedulerConfig } from '../core/scheduler-types.ts';
+import type { PoolPoint } from '../core/search-types.ts';
+import type { PresetName } from '../core/training-config.ts';
+import type { DatasetSummary } from '../data/dataset.ts';
+import type { BackendInfo } from '../ml/backend-types.ts';
+import { DEFAULT_DB_NAME, openPetridishDb, type PetridishDb } from '../persistence/db.ts';
+import { listDatasets } from '../persistence/dataset-repo.ts';
+import { putPoint } from '../persistence/point-repo.ts';
+import { requestPersistence, storageEstimate, type StorageUsage } from '../persistence/quota.ts';
+import type { RunRecord } from '../persistence/records.ts';
+import { deleteRun, listRuns, putRun } from '../persistence/run-repo.ts';
+import { ensureBuiltinDataset, type DatasetProgress } from '../runtime/datasets.ts';
+import { describeError } from '../runtime/describe-error.ts';
+import { downloadText } from '../runtime/download.ts';
+import { RunController, type RunView } from '../runtime/run-controller.ts';
+import { WorkerPool } from '../runtime/worker-pool.ts';
+import { APP_VERSION, readTestHooks } from '../runtime/app-info.ts';
+
+export interface StartOptions {
+  preset: PresetName;
+  datasetId: string;
+  strategy: 'petridish' | 'random';
+  workers: number;
+  budgetMadd: number | null;
+  name?: string;
+}
+
+export class SearchSession {
+  backend = $state.raw<BackendInfo | null>(null);
+  backendError = $state.raw<string | null>(null);
+  runs = $state.raw<RunRecord[]>([]);
+  datasets = $state.raw<DatasetSummary[]>([]);
+  view = $state.raw<RunView | null>(null);
+  datasetProgress = $state.raw<DatasetProgress | null>(null);
+  storage = $state.raw<StorageUsage | null>(null);
+  persisted = $state.raw<boolean | null>(null);
+  problems = $state.raw<string[]>([]);
+  busy = $state.raw(false);
+  selectedPointId = $state.raw<string | null>(null);
+
+  /** Points with their hull and ε-band membership, for the plot and the tables. */
+  frontier = $derived.by(() => {
+    const v = this.view;
+    if (!v) return { points: [] as PoolPoint[], hull: new Set<string>(), band: new Set<string>() };
+    const points = v.state.pool;
+    const m = frontierMembership(points, v.run.preset.eps);
+    return { points, hull: new Set(m.hull), band: new Set(m.epsBand) };
+  });
+  best = $derived(this.view ? bestModels(this.view.state.pool, this.view.run.budgetMadd) : null);
+  /** A run that was running when the page went away, offered for resuming. */
+  interrupted = $derived(this.view ? null : (this.runs.find((r) => r.status === 'running' || r.status === 'paused') ?? null));
+
+  private db: PetridishDb | null = null;
+  private pool: WorkerPool | null = null;
+  private controller: RunController | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  private readonly dbName = DEFAULT_DB_NAME;
+  private readonly hooks = readTestHooks();
+
+  async init(): Promise<void> {
+    try {
+      this.db = await openPetridishDb({ name: this.dbName });
+    } catch (e) {
+      this.fail(`IndexedDB could not be opened, so nothing can be saved: ${describeError(e)}`);
+      return;
+    }
+    this.pool = new WorkerPool({
+      size: 1,
+      createWorker: () => new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' }),
+      jobTimeLimitMs: null,
+      init: this.hooks.backendOrder ? { order: this.hooks.backendOrder } : undefined,
+      onBackend: (info) => (this.backend = info),
+    });
+    void this.pool.backend().catch((e: unknown) => (this.backendError = describeError(e)));
+    void requestPersistence().then((p) => (this.persisted = p));
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.db) return;
+    const runs = await listRuns(this.db);
+    const datasets = await listDatasets(this.db);
+    this.runs = runs.records;
+    this.datasets = datasets.records;
+    this.addProblems([...runs.problems, ...datasets.problems].map((p) => `${p.store} ${p.key}: ${p.message} (skipped)`));
+    this.storage = await storageEstimate();
+  }
+
+  async start(opts: StartOptions): Promise<void> {
+    const db = this.requireDb();
+    await this.guard(async () => {
+      const dataset = await ensureBuiltinDataset(db, opts.datasetId, (p) => (this.datasetProgress = p));
+      this.datasetProgress = null;
+      const preset = makePreset(opts.preset, this.hooks.maxPoolSize ? { maxPoolSize: this.hooks.maxPoolSize } : {});
+      const id = `run-${Date.now().toString(36)}`;
+      const config: SchedulerConfig = {
+        runId: id,
+        strategy: opts.strategy,
+        preset,
+        input: { height: dataset.shape.height, width: dataset.shape.width, channels: dataset.shape.channels },
+        numClasses: dataset.numClasses,
+        workers: opts.workers,
+        budgetMadd: opts.budgetMadd,
+      };
+      const run = { id, name: opts.name ?? `${dataset.name} · ${opts.preset} · ${new Date().toLocaleString()}`, strategy: opts.strategy, preset, dataset, budgetMadd: opts.budgetMadd, workers: opts.workers };
+      this.attach(await RunController.create(this.deps(), { run, config }));
+    });
+  }
+
+  async open(runId: string, readOnly: boolean): Promise<void> {
+    await this.guard(async () => this.attach(await RunController.open(this.deps(), runId, { readOnly })));
+  }
+
+  async close(): Promise<void> {
+    const c = this.controller;
+    if (c && !c.readOnly && c.view.state.status === 'running') await c.pause();
+    this.detach();
+    await this.refresh();
+  }
+
+  pause = (): Promise<void> | undefined => this.controller?.pause();
+  resume = (): Promise<void> | undefined => this.controller?.resume();
+  stop = (): Promise<void> | undefined => this.controller?.stop();
+
+  async remove(runId: string): Promise<void> {
+    if (this.view?.run.id === runId) this.detach();
+    await this.guard(async () => deleteRun(this.requireDb(), runId));
+    await this.refresh();
+  }
+
+  exportJson(): void {
+    const v = this.view;
+    if (!v) return;
+    const data = buildFrontierExport({ run: v.run, points: v.state.pool, exportedAt: Date.now(), appVersion: APP_VERSION });
+    downloadText(`petridish-${v.run.id}-frontier.json`, JSON.stringify(data, null, 2), 'application/json');
+  }
+
+  exportCsv(): void {
+    const v = this.view;
+    if (!v) return;
+    const { hull, band } = this.frontier;
+    downloadText(`petridish-${v.run.id}-pool.csv`, poolToCsv(v.state.pool, hull, band), 'text/csv');
+  }
+
+  /** Opens an exported frontier JSON read-only, after validating it. */
+  async importJson(file: File): Promise<void> {
+    const db = this.requireDb();
+    await this.guard(async () => {
+      let json: unknown;
+      try {
+        json = JSON.parse(await file.text());
+      } catch (e) {
+        throw new Error(`${file.name} is not JSON: ${describeError(e)}`);
+      }
+      const data = parseFrontierExport(json);
+      const id = `import-${Date.now().toString(36)}`;
+      const run: RunRecord = {
+        id,
+        name: `${data.run.name} (imported)`,
+        createdAt: data.run.createdAt,
+        updatedAt: Date.now(),
+        status: 'imported',
+        strategy: data.run.strategy,
+        preset: data.run.preset,
+        dataset: data.run.dataset,
+        snapshot: importedSnapshot(id, data.points.length),
+        budgetMadd: data.run.budgetMadd,
+        workers: data.run.workers,
+      };
+      await putRun(db, run);
+      for (const p of data.points) {
+        const { onHull: _h, inEpsBand: _b, ...point } = p;
+        await putPoint(db, { ...point, id: p.id.replace(data.run.id, id), parentId: p.parentId?.replace(data.run.id, id) ?? null, runId: id, weightsKey: '' });
+      }
+      this.attach(await RunController.open(this.deps(), id, { readOnly: true }));
+    });
+  }
+
+  private attach(c: RunController): void {
+    this.detach();
+    this.controller = c;
+    this.view = c.view;
+    this.selectedPointId = null;
+    if (!c.readOnly) this.ticker = setInterval(() => void c.tick(), 5000);
+    void this.refresh();
+  }
+
+  private detach(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    this.controller = null;
+    this.view = null;
+  }
+
+  private deps() {
+    const pool = this.pool;
+    if (!pool) throw new Error('the worker pool is not ready');
+    return {
+      db: this.requireDb(),
+      dbName: this.dbName,
+      runner: pool,
+      now: () => Date.now(),
+      onChange: (v: RunView) => {
+        if (this.controller && v.run.id === this.controller.view.run.id) this.view = v;
+      },
+      crashFirstJobAfterBatches: this.hooks.crashFirstJobAfterBatches,
+    };
+  }
+
+  private requireDb(): PetridishDb {
+    if (!this.db) throw new Error('IndexedDB is not open');
+    return this.db;
+  }
+
+  private async guard(body: () => Promise<unknown>): Promise<void> {
+    this.busy = true;
+    try {
+      await body();
+    } catch (e) {
+      this.fail(describeError(e));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private fail(message: string): void {
+    this.addProblems([message]);
+  }
+
+  private addProblems(list: string[]): void {
+    if (list.length) this.problems = [...this.problems, ...list];
+  }
+
+  dismissProblems(): void {
+    this.problems = [];
+  }
+}
+
+/** The scheduler snapshot of an imported run: finished, nothing queued (it is only ever opened read-only). */
+function importedSnapshot(runId: string, points: number) {
+  return {
+    version: 1 as const,
+    runId,
+    status: 'finished' as const,
+    queue: [],
+    rng: [1, 2, 3, 4],
+    nextJobNumber: 1,
+    nextPointNumber: points + 1,
+    elapsedSeconds: 0,
+    consecutiveFailures: 0,
+    finishReason: 'imported',
+    endStatus: 'finished' as const,
+    pendingChoices: {},
+  };
+}

@@ -1,0 +1,68 @@
+// The whole path once, in real headless Chromium on the WebGPU backend: pick MNIST, run a tiny Petridish
+// search in a worker (two seeds, one search step, its child), reload in the middle, resume, and download the
+// frontier JSON.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+
+const POOL = 3;
+
+describe('foundation: one tiny search end to end', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await openSession(inject('baseUrl'));
+  });
+  afterAll(async () => {
+    saveLogs('foundation', s.logs);
+    await s.close();
+  });
+
+  it('trains seeds and a grown child on WebGPU, survives a reload and exports the frontier', async () => {
+    const { page } = s;
+    const points = page.getByTestId('pool-point');
+    await page.goto(`/?maxPoolSize=${POOL}`);
+    await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
+    await expect(page.getByTestId('adapter-info').textContent()).resolves.toMatch(/swiftshader|google|nvidia|amd|intel|apple/i);
+    await saveScreenshot(page, 'foundation-1-start');
+
+    await page.getByTestId('dataset-select').selectOption('mnist');
+    await page.getByTestId('preset-select').selectOption('tiny');
+    await page.getByTestId('start-button').click();
+
+    // Two seed models become points; then reload while the search goes on.
+    await points.nth(1).waitFor({ timeout: 600_000 });
+    await saveScreenshot(page, 'foundation-2-seeds');
+    const before = await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    expect(before.length).toBeGreaterThanOrEqual(2);
+
+    await page.reload();
+    await page.getByTestId('resume-banner').waitFor({ timeout: 60_000 });
+    await page.getByTestId('resume-run').click();
+    await points.nth(before.length - 1).waitFor({ timeout: 60_000 });
+    const after = await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    expect(after.slice(0, before.length)).toEqual(before);
+
+    // The search continues to a grown child and stops at the pool-size rule.
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
+    await saveScreenshot(page, 'foundation-3-finished');
+    expect(await points.count()).toBe(POOL);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const file = await download.path();
+    const json = JSON.parse(readFileSync(file, 'utf8')) as {
+      points: { id: string; stage: string; parentId: string | null; madd: number; error: number; onHull: boolean }[];
+    };
+    const ids = await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    expect(json.points.map((p) => p.id).sort()).toEqual([...ids].sort());
+    const child = json.points.find((p) => p.stage === 'search_trained');
+    expect(child, 'a grown child is in the export').toBeDefined();
+    expect(json.points.map((p) => p.id)).toContain(child?.parentId);
+    for (const p of json.points) {
+      expect(p.madd).toBeGreaterThan(0);
+      expect(p.error).toBeGreaterThanOrEqual(0);
+      expect(p.error).toBeLessThanOrEqual(1);
+    }
+    expect(json.points.some((p) => p.onHull)).toBe(true);
+    expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
+  });
+});

@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import type { Job, JobKind } from '../../src/core/search-types.ts';
+import type { ModelDesc } from '../../src/core/model-desc.ts';
+import type { Dataset } from '../../src/data/dataset.ts';
+import { makePreset } from '../../src/core/presets.ts';
+import { buildSeedDesc } from '../../src/core/seeds.ts';
+import { createRng } from '../../src/core/rng.ts';
+import { macroOf } from '../../src/core/grow.ts';
+import { preparePhaseData, runJob } from '../../src/ml/run-job.ts';
+import { JobCancelledError } from '../../src/ml/errors.ts';
+import { syntheticSplit } from './tiny-network.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const phase = { epochs: 1, batchSize: 8, maxBatchesPerEpoch: 2, maxValExamples: 8 };
+const preset = makePreset('tiny', { seed: 5, initNodeChannels: 4, stemMultiplier: 1, topK: 2, examplesPerClass: 12,
+  l1Alpha: 0.001, seedTrain: phase, search: phase, postTrain: phase });
+const dataset: Dataset = { id: 'synthetic', name: 'synthetic', source: 'upload', shape: { height: 8, width: 8, channels: 1 },
+  numClasses: 3, classNames: ['a', 'b', 'c'], train: syntheticSplit(60, 8, 8, 1, 3, 4), test: null };
+const seedDesc = buildSeedDesc({ space: 'canonical', input: dataset.shape, numClasses: 3, initNodeChannels: 4,
+  stemMultiplier: 1, stemStride: 1, macro: { cells: 3, reductions: 1, nodes: 1 }, rng: createRng(9) });
+
+const job = (id: string, kind: JobKind, desc: ModelDesc): Job => ({ id, kind, status: 'running', desc, macro: macroOf(desc),
+  parentPointId: null, initWeightsKey: null, attempt: 1, batchSizeScale: 1, error: null, createdAt: 0 });
+
+describe('preparePhaseData', () => {
+  it('subsets per class before a stratified, run-stable validation split', () => {
+    const a = preparePhaseData(dataset, preset.seedTrain, preset);
+    const b = preparePhaseData(dataset, preset.postTrain, preset);
+    expect(a.trainIdx.length + a.valIdx.length).toBe(36);
+    expect(Array.from(a.valIdx).map((i) => dataset.train.labels[i]).sort()).toEqual([0, 1, 2]);
+    expect(Array.from(b.valIdx)).toEqual(Array.from(a.valIdx));
+  });
+});
+
+describe('runJob', () => {
+  it('runs seed_train → search → post_train end to end without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const seed = await runJob({ job: job('j1', 'seed_train', seedDesc), preset, dataset, initWeights: null, parentDesc: null });
+    expect(seed.result.desc).toEqual(seedDesc);
+    expect(seed.result.history).toHaveLength(1);
+    expect(seed.result.inheritance.inherited).toBe(0);
+    expect(seed.result.choices).toBeNull();
+
+    const checkpoints: number[] = [];
+    const search = await runJob({ job: job('j2', 'search', seedDesc), preset, dataset, initWeights: seed.weights,
+      parentDesc: seedDesc, onCheckpoint: (c) => { checkpoints.push(c.epoch); } });
+    expect(checkpoints).toEqual([1]);
+    const choices = search.result.choices!;
+    expect(choices.normal).toHaveLength(2);
+    expect(choices.reduction).toHaveLength(2);
+    for (const c of [...choices.normal, ...choices.reduction]) expect(c.op).not.toBe('none');
+    const grown = search.result.desc.cells.normal.nodes;
+    expect(grown.map((n) => n.kind)).toEqual(['multi', 'sum']);
+    expect(grown[0]).toMatchObject({ id: 'p1', choices: choices.normal });
+    expect(search.result.inheritance.inherited).toBeGreaterThan(0);
+    expect(search.result.inheritance.fresh).toBeGreaterThan(0);
+    expect(search.weights.specs.some((s) => s.path.startsWith('alpha/normal'))).toBe(true);
+
+    const post = await runJob({ job: job('j3', 'post_train', search.result.desc), preset, dataset,
+      initWeights: search.weights, parentDesc: search.result.desc });
+    expect(post.result.desc).toEqual(search.result.desc);
+    expect(post.result.choices).toEqual(choices);
+    expect(post.result.inheritance.inherited).toBeGreaterThan(0);
+    expect(post.result.bestValAcc).toBe(Math.max(...post.result.history.map((m) => m.valAcc)));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('scales the batch size by job.batchSizeScale', async () => {
+    const full = makePreset('tiny', { seed: 5, initNodeChannels: 4, stemMultiplier: 1, examplesPerClass: 12,
+      seedTrain: { ...phase, maxBatchesPerEpoch: undefined } });
+    const batches: number[] = [];
+    await runJob({ job: { ...job('s1', 'seed_train', seedDesc), batchSizeScale: 0.5 }, preset: full, dataset,
+      initWeights: null, parentDesc: null, onProgress: (p) => batches.push(p.batches) });
+    // 36 examples − 3 held out = 33, in batches of 8 × 0.5 = 4.
+    expect(batches).toEqual([9]);
+  });
+
+  it('cancels through shouldStop and rejects bad jobs, without leaks', async () => {
+    const before = tf.memory().numTensors;
+    await expect(runJob({ job: job('c1', 'seed_train', seedDesc), preset, dataset, initWeights: null, parentDesc: null,
+      shouldStop: () => true })).rejects.toBeInstanceOf(JobCancelledError);
+    await expect(runJob({ job: job('c2', 'post_train', seedDesc), preset, dataset, initWeights: null, parentDesc: null }))
+      .rejects.toThrow(/post_train job c2: initWeights/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

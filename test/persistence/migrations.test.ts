@@ -1,0 +1,111 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { wrap } from 'idb';
+import { describe, expect, it } from 'vitest';
+import { migrate, MIGRATIONS, type UpgradeDb, type UpgradeTx } from '../../src/persistence/migrations.ts';
+import { DB_VERSION, openPetridishDb } from '../../src/persistence/db.ts';
+import { getRun, listRuns, deleteRun } from '../../src/persistence/run-repo.ts';
+import { listJobs } from '../../src/persistence/job-repo.ts';
+import { listPoints } from '../../src/persistence/point-repo.ts';
+import { getWeights } from '../../src/persistence/weights-repo.ts';
+import { getCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
+import { getDataset, listDatasets } from '../../src/persistence/dataset-repo.ts';
+import { makeCheckpoint, makeDataset, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
+
+/** Opens the database the way release 1 did: only the version-1 step. */
+async function openV1(factory: IDBFactory, name: string): Promise<UpgradeDb> {
+  const request = factory.open(name, 1);
+  request.addEventListener('upgradeneeded', () => {
+    const tx = wrap(request.transaction as IDBTransaction) as unknown as UpgradeTx;
+    void migrate(wrap(request.result) as unknown as UpgradeDb, tx, 0, 1);
+  });
+  return (await wrap(request)) as unknown as UpgradeDb;
+}
+
+async function writeV1Data(db: UpgradeDb): Promise<void> {
+  const { runId: _r, ...v1Checkpoint } = makeCheckpoint('r1', 'j1', 4);
+  const { runId: _o, ...v1Orphan } = makeCheckpoint('r1', 'gone', 1);
+  const tx = db.transaction(['runs', 'jobs', 'points', 'weights', 'checkpoints', 'datasets'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('runs').put(makeRun('r1')),
+    tx.objectStore('jobs').put(makeJob('r1', 'j1')),
+    tx.objectStore('jobs').put(makeJob('r1', 'j2', { kind: 'post_train', initWeightsKey: 'search-w' })),
+    tx.objectStore('points').put(makePointRecord('r1', 'p1', { weightsKey: 'w-p1' })),
+    tx.objectStore('weights').put(makeWeights([1, 2, 3]), 'w-p1'),
+    tx.objectStore('weights').put(makeWeights([4, 5]), 'search-w'),
+    tx.objectStore('weights').put(makeWeights([6, 7]), 'stray'),
+    tx.objectStore('checkpoints').put(v1Checkpoint),
+    tx.objectStore('checkpoints').put(v1Orphan),
+    tx.objectStore('datasets').put({ ...makeDataset('d1'), storedAt: 77 }),
+    tx.objectStore('datasets').put({ id: 'junk', note: 'not a dataset' }),
+    tx.done,
+  ]);
+}
+
+describe('migrations', () => {
+  it('are numbered 1..latest', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
+    expect(DB_VERSION).toBe(2);
+  });
+
+  it('upgrade a version 1 database with data and keep it', async () => {
+    const factory = new IDBFactory();
+    const v1 = await openV1(factory, 'old');
+    expect(v1.version).toBe(1);
+    expect([...v1.objectStoreNames]).not.toContain('datasetBlobs');
+    await writeV1Data(v1);
+    v1.close();
+
+    const db = await openPetridishDb({ name: 'old', factory });
+    expect(db.version).toBe(2);
+    expect(await db.get('meta', 'schema')).toEqual({ version: 2, migratedFrom: 1 });
+    expect((await getRun(db, 'r1')).record).toEqual(makeRun('r1'));
+    expect((await listJobs(db, 'r1')).records.map((j) => j.id)).toEqual(['j1', 'j2']);
+    expect((await listPoints(db, 'r1')).records.map((p) => p.id)).toEqual(['p1']);
+    expect(Array.from((await getWeights(db, 'w-p1')).record?.data ?? [])).toEqual([1, 2, 3]);
+    expect(await db.getAllKeysFromIndex('weights', 'byRun', 'r1')).toEqual(['search-w', 'w-p1']);
+    expect((await db.get('weights', 'stray'))?.runId).toBeNull();
+    expect((await getCheckpoint(db, 'j1')).record).toEqual(makeCheckpoint('r1', 'j1', 4));
+    expect(await db.getAllKeys('checkpoints')).toEqual(['j1']);
+
+    const datasets = await listDatasets(db);
+    expect(datasets.records.map((d) => d.id)).toEqual(['d1']);
+    expect(datasets.problems.map((p) => p.key)).toEqual(['junk']);
+    expect((await getDataset(db, 'd1')).record).toEqual(makeDataset('d1'));
+    expect(await db.get('datasets', 'd1')).toMatchObject({ storedAt: 77, summary: { trainCount: 20 } });
+
+    await deleteRun(db, 'r1');
+    expect(await db.getAllKeys('weights')).toEqual(['stray']);
+    expect((await listRuns(db)).records).toEqual([]);
+    db.close();
+  });
+
+  it('a failed upgrade rejects clearly and leaves the old database as it was', async () => {
+    const factory = new IDBFactory();
+    // A version-1 database that already has the store version 2 creates, so the step fails.
+    const request = factory.open('odd', 1);
+    request.addEventListener('upgradeneeded', () => {
+      const tx = wrap(request.transaction as IDBTransaction) as unknown as UpgradeTx;
+      const db = wrap(request.result) as unknown as UpgradeDb;
+      void migrate(db, tx, 0, 1).then(() => db.createObjectStore('datasetBlobs'));
+    });
+    const v1 = (await wrap(request)) as unknown as UpgradeDb;
+    await v1.put('runs', makeRun('r1'));
+    v1.close();
+    await expect(openPetridishDb({ name: 'odd', factory })).rejects.toThrow(
+      /Could not open database "odd" at version 2: ConstraintError/,
+    );
+    const still = await openV1(factory, 'odd');
+    expect(still.version).toBe(1);
+    expect(await still.get('runs', 'r1')).toEqual(makeRun('r1'));
+    still.close();
+  });
+
+  it('a fresh database starts at the latest version', async () => {
+    const db = await openPetridishDb({ name: 'new', factory: new IDBFactory() });
+    expect([...db.objectStoreNames].sort()).toEqual(
+      ['checkpoints', 'datasetBlobs', 'datasets', 'jobs', 'meta', 'points', 'runs', 'weights'].sort(),
+    );
+    expect(await db.get('meta', 'schema')).toEqual({ version: 2, migratedFrom: 0 });
+  });
+});

@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { freshDb, makeCheckpoint, makeDataset, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
+import { getRun, isReadOnlyRun, listRuns, putRun } from '../../src/persistence/run-repo.ts';
+import { listJobs, putJob } from '../../src/persistence/job-repo.ts';
+import { getPoint, listPoints, putPoint } from '../../src/persistence/point-repo.ts';
+import { getWeights, putWeights } from '../../src/persistence/weights-repo.ts';
+import { deleteCheckpoint, getCheckpoint, listCheckpoints, putCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
+import { deleteDataset, getDataset, listDatasets, putDataset } from '../../src/persistence/dataset-repo.ts';
+import { QuotaExceededError, isQuotaError, requestPersistence, storageEstimate } from '../../src/persistence/quota.ts';
+import { DB_VERSION } from '../../src/persistence/db.ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
+
+describe('round trips', () => {
+  it('runs, newest first, with the read-only rule', async () => {
+    const { db } = await freshDb();
+    await putRun(db, makeRun('r1', { updatedAt: 5 }));
+    await putRun(db, makeRun('r2', { updatedAt: 9, status: 'finished', budgetMadd: 1e6 }));
+    const list = await listRuns(db);
+    expect(list.problems).toEqual([]);
+    expect(list.records.map((r) => r.id)).toEqual(['r2', 'r1']);
+    expect((await getRun(db, 'r1')).record).toEqual(makeRun('r1', { updatedAt: 5 }));
+    expect(await getRun(db, 'missing')).toEqual({ record: null, problems: [] });
+    expect(list.records.map(isReadOnlyRun)).toEqual([true, false]);
+    expect(await db.get('meta', 'schema')).toEqual({ version: DB_VERSION, migratedFrom: 0 });
+  });
+
+  it('jobs and pool points, per run', async () => {
+    const { db } = await freshDb();
+    await putJob(db, makeJob('r1', 'j2', { createdAt: 20, status: 'queued' }));
+    await putJob(db, makeJob('r1', 'j1'));
+    await putJob(db, makeJob('r2', 'j3'));
+    expect((await listJobs(db, 'r1')).records).toEqual([makeJob('r1', 'j1'), makeJob('r1', 'j2', { createdAt: 20, status: 'queued' })]);
+    await putPoint(db, makePointRecord('r1', 'p1'));
+    await putPoint(db, makePointRecord('r2', 'p2'));
+    expect((await listPoints(db, 'r1')).records).toEqual([makePointRecord('r1', 'p1')]);
+    expect((await getPoint(db, 'p2')).record).toEqual(makePointRecord('r2', 'p2'));
+  });
+
+  it('weights, stored compactly even from a view', async () => {
+    const { db } = await freshDb();
+    const big = new Float32Array([9, 9, 1, 2, 3, 9]);
+    const w = { specs: makeWeights([1, 2, 3]).specs, data: big.subarray(2, 5) };
+    await putWeights(db, 'w1', 'r1', w);
+    const back = await getWeights(db, 'w1');
+    expect(back.problems).toEqual([]);
+    expect(back.record?.specs).toEqual(w.specs);
+    expect(Array.from(back.record?.data ?? [])).toEqual([1, 2, 3]);
+    expect(back.record?.data.buffer.byteLength).toBe(12);
+  });
+
+  it('checkpoints, latest epoch only', async () => {
+    const { db } = await freshDb();
+    await putCheckpoint(db, makeCheckpoint('r1', 'j1', 1));
+    await putCheckpoint(db, makeCheckpoint('r1', 'j1', 2));
+    await putCheckpoint(db, makeCheckpoint('r2', 'j9', 1));
+    expect((await getCheckpoint(db, 'j1')).record).toEqual(makeCheckpoint('r1', 'j1', 2));
+    expect((await listCheckpoints(db, 'r1')).records.map((c) => c.epoch)).toEqual([2]);
+    await deleteCheckpoint(db, 'j1');
+    expect((await getCheckpoint(db, 'j1')).record).toBeNull();
+  });
+
+  it('datasets: summary for the picker, pixels once', async () => {
+    const { db } = await freshDb();
+    const ds = makeDataset('d1');
+    const summary = await putDataset(db, ds, 42);
+    await putDataset(db, ds, 43);
+    expect((await listDatasets(db)).records).toEqual([summary]);
+    expect(summary.bytes).toBe(20 * 64 + 20 + 10 * 64 + 10);
+    expect(await db.count('datasetBlobs')).toBe(1);
+    expect((await getDataset(db, 'd1')).record).toEqual(ds);
+    await deleteDataset(db, 'd1');
+    expect(await getDataset(db, 'd1')).toEqual({ record: null, problems: [] });
+    expect(await db.count('datasetBlobs')).toBe(0);
+  });
+});
+
+describe('corrupt records', () => {
+  it('are reported in problems and skipped', async () => {
+    const { db } = await freshDb();
+    await putRun(db, makeRun('good'));
+    await db.put('runs', { id: 'bad', name: 3 } as never);
+    await db.put('runs', { ...makeRun('bad2'), preset: { ...makeRun('x').preset, eps: 'wide' } } as never);
+    const list = await listRuns(db);
+    expect(list.records.map((r) => r.id)).toEqual(['good']);
+    expect(list.problems.map((p) => [p.store, p.key])).toEqual([['runs', 'bad'], ['runs', 'bad2']]);
+    expect(list.problems[0]?.message).toMatch(/name: .*expected string/);
+    expect(list.problems[1]?.message).toMatch(/preset\.eps/);
+    expect((await getRun(db, 'bad')).record).toBeNull();
+  });
+
+  it('weights whose specs overrun the data are reported', async () => {
+    const { db } = await freshDb();
+    const w = makeWeights([1, 2, 3]);
+    await db.put('weights', { runId: 'r', specs: w.specs, data: new Float32Array(2) }, 'short');
+    const back = await getWeights(db, 'short');
+    expect(back.record).toBeNull();
+    expect(back.problems[0]).toMatchObject({ store: 'weights', key: 'short' });
+    expect(back.problems[0]?.message).toBe('specs[1]: tensor head/bias needs elements 2..3 but data holds 2');
+  });
+
+  it('a dataset with missing pixels is reported', async () => {
+    const { db } = await freshDb();
+    await putDataset(db, makeDataset('d1'));
+    await db.delete('datasetBlobs', 'd1');
+    const back = await getDataset(db, 'd1');
+    expect(back.record).toBeNull();
+    expect(back.problems).toEqual([{ store: 'datasetBlobs', key: 'd1', message: 'the pixels of this dataset are missing' }]);
+  });
+});
+
+describe('a full quota', () => {
+  it('maps to the clear error and keeps what was saved before', async () => {
+    const { db } = await freshDb();
+    await putWeights(db, 'w1', 'r1', makeWeights([1, 2]));
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('quota reached', 'QuotaExceededError');
+    });
+    const err = await putWeights(db, 'w2', 'r1', makeWeights([3, 4])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QuotaExceededError);
+    expect(isQuotaError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/storage is full.*weights w2 was not saved.*saved before is intact/);
+    expect((err as Error).cause).toBeInstanceOf(DOMException);
+    put.mockRestore();
+    expect(Array.from((await getWeights(db, 'w1')).record?.data ?? [])).toEqual([1, 2]);
+    expect((await getWeights(db, 'w2')).record).toBeNull();
+  });
+
+  it('other errors pass through unchanged', () => {
+    expect(isQuotaError(new DOMException('x', 'DataCloneError'))).toBe(false);
+    expect(isQuotaError({ name: 'NS_ERROR_DOM_QUOTA_REACHED' })).toBe(true);
+    expect(isQuotaError(null)).toBe(false);
+  });
+});
+
+describe('storage manager', () => {
+  it('asks for persistence and reports usage when the browser offers it', async () => {
+    const persist = vi.fn(async () => true);
+    vi.stubGlobal('navigator', {
+      storage: { persist, persisted: async () => false, estimate: async () => ({ usage: 2048, quota: 1 << 30 }) },
+    });
+    expect(await requestPersistence()).toBe(true);
+    expect(persist).toHaveBeenCalledOnce();
+    expect(await storageEstimate()).toEqual({ usage: 2048, quota: 1 << 30 });
+    const err = new QuotaExceededError('run "a"', await storageEstimate());
+    expect(err.message).toMatch(/^Browser storage is full \(2\.0 KiB of 1\.0 GiB used\): run "a" was not saved/);
+  });
+
+  it('says no where there is no storage manager', async () => {
+    vi.stubGlobal('navigator', {});
+    expect(await requestPersistence()).toBe(false);
+    expect(await storageEstimate()).toBeNull();
+  });
+});

@@ -1,0 +1,95 @@
+// The trainer worker: picks the TF.js backend once, reads datasets from IndexedDB itself, and runs one job
+// at a time through comlink. A thin adapter over src/ml/run-job.ts; only plain data crosses to the page.
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../src/data/dataset.ts';
+import { selectBackend } from '../src/ml/backend.ts';
+import type { BackendInfo } from '../src/ml/backend-types.ts';
+import { runJob } from '../src/ml/run-job.ts';
+import type { TrainCheckpoint } from '../src/ml/train.ts';
+import { openPetridishDb } from '../src/persistence/db.ts';
+import { getDataset } from '../src/persistence/dataset-repo.ts';
+import type { TrainerApi, WireCheckpoint, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../src/shared/worker-api.ts';
+
+let backend: Promise<BackendInfo> | null = null;
+const cancelled = new Set<string>();
+/** The last dataset read, kept so consecutive jobs on it skip the IndexedDB read. */
+let cachedDataset: { key: string; dataset: Dataset } | null = null;
+
+async function loadDataset(dbName: string, id: string): Promise<Dataset> {
+  const key = `${dbName}/${id}`;
+  if (cachedDataset?.key === key) return cachedDataset.dataset;
+  const db = await openPetridishDb({ name: dbName });
+  try {
+    const { record, problems } = await getDataset(db, id);
+    if (!record) throw new Error(`dataset "${id}" could not be read from IndexedDB${problems.length ? `: ${problems.map((p) => p.message).join('; ')}` : ''}`);
+    cachedDataset = { key, dataset: record };
+    return record;
+  } finally {
+    db.close();
+  }
+}
+
+function toWire(jobId: string, c: TrainCheckpoint): WireCheckpoint {
+  return { jobId, epoch: c.epoch, weights: c.weights, optimizer: c.optimizer.buffers, rngState: c.rng, history: c.history, savedAt: Date.now() };
+}
+
+function fromWire(c: WireCheckpoint): TrainCheckpoint {
+  return { epoch: c.epoch, weights: c.weights, optimizer: { steps: c.epoch, buffers: c.optimizer }, rng: c.rngState, history: c.history };
+}
+
+const api: TrainerApi = {
+  init(opts?: WorkerInitOptions): Promise<BackendInfo> {
+    backend ??= selectBackend(opts?.order ? { order: opts.order } : undefined);
+    return backend;
+  },
+
+  async runJob(req: WorkerJobRequest, onProgress, onCheckpoint): Promise<WorkerJobOutcome> {
+    await api.init();
+    const { job } = req;
+    cancelled.delete(job.id);
+    const dataset = await loadDataset(req.dataset.dbName, req.dataset.id);
+    const tensorsBefore = tf.memory().numTensors;
+    let batches = 0;
+    const out = await runJob({
+      job,
+      preset: req.preset,
+      dataset,
+      initWeights: req.initWeights,
+      parentDesc: req.parentDesc,
+      resume: req.resume ? fromWire(req.resume) : undefined,
+      shouldStop: () => {
+        batches++;
+        if (req.crashAfterBatches !== undefined && batches > req.crashAfterBatches) {
+          // Test hook: an uncaught error in the worker's global scope, as a real crash would be.
+          setTimeout(() => {
+            throw new Error(`injected crash in job ${job.id}`);
+          });
+          return false;
+        }
+        return cancelled.has(job.id);
+      },
+      onProgress: (p) => {
+        const last = p.history[p.history.length - 1];
+        const progress: WorkerProgress = { jobId: job.id, epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.trainLoss };
+        if (last && p.batch === p.batches && last.epoch === p.epoch) progress.metrics = last;
+        onProgress(progress);
+      },
+      onCheckpoint: (c) => onCheckpoint(toWire(job.id, c)),
+    });
+    cancelled.delete(job.id);
+    const outcome: WorkerJobOutcome = { result: out.result, weights: out.weights, tensorsBefore, tensorsAfter: tf.memory().numTensors };
+    return Comlink.transfer(outcome, [out.weights.data.buffer]);
+  },
+
+  cancel(jobId: string): void {
+    cancelled.add(jobId);
+  },
+
+  memory() {
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes };
+  },
+};
+
+Comlink.expose(api);
