@@ -14,7 +14,7 @@ import { augmentPolicy } from '../data/augment.ts';
 import type { Network } from './network-types.ts';
 import type { PhaseData } from './batches.ts';
 import { buildNetwork } from './network.ts';
-import { newMultiNodeIds, zeroNewNodeProjection } from './weights-io.ts';
+import { newMultiNodeIds, readWeightsAsync, zeroNewNodeProjection } from './weights-io.ts';
 import { trainPhase, type TrainCheckpoint, type TrainProgress } from './train.ts';
 
 export interface RunJobInput {
@@ -63,15 +63,15 @@ function freshReport(net: Network): InheritanceReport {
 }
 
 /** α of one cell type as rows per input; zeros when no cell of that type exists (no gradient ever reached it). */
-function readAlphas(net: Network, desc: ModelDesc): { normal: number[][]; reduction: number[][] } {
-  const read = (kind: 'normal' | 'reduction'): number[][] => {
+async function readAlphas(net: Network, desc: ModelDesc): Promise<{ normal: number[][]; reduction: number[][] }> {
+  const read = async (kind: 'normal' | 'reduction'): Promise<number[][]> => {
     const a = net.alphas[kind];
-    if (a) return a.arraySync() as number[][];
+    if (a) return (await a.array()) as number[][];
     const node = desc.cells[kind].nodes.find((n) => n.kind === 'candidate');
     if (!node || node.kind !== 'candidate') throw new Error(`readAlphas: cells.${kind} has no candidate node`);
     return node.inputs.map(() => node.primitives.map(() => 0));
   };
-  return { normal: read('normal'), reduction: read('reduction') };
+  return { normal: await read('normal'), reduction: await read('reduction') };
 }
 
 /** The choices of the finalised nodes `ids` in both templates (what a post-trained point records). */
@@ -129,10 +129,10 @@ export async function runJob(input: RunJobInput): Promise<RunJobOutput> {
       resume: input.resume,
     });
     let { desc, choices } = prepared;
-    if (job.kind === 'search') ({ desc, choices } = finalizeCandidate(prepared.desc, readAlphas(net, prepared.desc), preset.topK));
+    if (job.kind === 'search') ({ desc, choices } = finalizeCandidate(prepared.desc, await readAlphas(net, prepared.desc), preset.topK));
     const result = { jobId: job.id, desc, history: phase.history, bestValAcc: phase.bestValAcc, choices,
       inheritance: prepared.inheritance };
-    return { result, weights: net.getWeights() };
+    return { result, weights: await readWeightsAsync(net.variables) };
   } finally {
     net.dispose();
   }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedWeights, WeightSpec } from '../core/weights.ts';
 import { weightValues } from '../core/weights.ts';
+import { readWeightsAsync } from './weights-io.ts';
 
 export interface SgdConfig {
   momentum: number;
@@ -64,22 +65,16 @@ export class Sgd {
     this.steps++;
   }
 
-  exportState(): SgdState {
-    const specs: WeightSpec[] = [];
-    let offset = 0;
-    const parts: Float32Array[] = [];
+  /** Reads the momentum buffers asynchronously (see readWeightsAsync for why not synchronously). */
+  async exportState(): Promise<SgdState> {
+    const buffers = new Map<string, tf.Tensor>();
     for (const p of this.params) {
       const buf = this.buffers.get(p.path);
-      if (!buf) continue;
-      specs.push({ path: p.path, shape: buf.shape.slice(), offset });
-      const v = buf.dataSync() as Float32Array;
-      parts.push(v);
-      offset += v.length;
+      if (buf) buffers.set(p.path, buf);
     }
-    const data = new Float32Array(offset);
-    parts.forEach((v, i) => data.set(v, (specs[i] as WeightSpec).offset));
-    return { steps: this.steps, buffers: { specs, data } };
+    return { steps: this.steps, buffers: await readWeightsAsync(buffers) };
   }
+
 
   /** Replaces the buffers with a saved state; every saved path must be a parameter of the same shape. */
   importState(state: SgdState): void {

@@ -15,6 +15,7 @@ import { batchRanges, disposeBatch, epochOrder, makeBatch } from './batches.ts';
 import type { SgdState } from './sgd.ts';
 import { Sgd } from './sgd.ts';
 import { evaluate } from './evaluate.ts';
+import { readWeightsAsync } from './weights-io.ts';
 import { JobCancelledError, NanLossError } from './errors.ts';
 
 /** State at the end of an epoch; `epoch` = epochs completed (= history.length), resume starts after it. */
@@ -162,7 +163,7 @@ async function runEpoch(ctx: EpochContext, e: number): Promise<void> {
   opts.onProgress?.({ epoch: e + 1, epochs: recipe.epochs, batch: batches, batches, trainLoss: train.loss,
     trainAcc: train.acc, lr, history: ctx.history.slice() });
   if (opts.onEpochEnd) {
-    await opts.onEpochEnd({ epoch: e + 1, weights: ctx.net.getWeights(), optimizer: ctx.sgd.exportState(),
+    await opts.onEpochEnd({ epoch: e + 1, weights: await readWeightsAsync(ctx.net.variables), optimizer: await ctx.sgd.exportState(),
       rng: ctx.rng.state(), history: ctx.history.slice() });
   }
 }

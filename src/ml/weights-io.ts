@@ -29,18 +29,21 @@ export function readWeights(vars: ReadonlyMap<string, tf.Variable>): NamedWeight
   return { specs, data };
 }
 
-/** Like `readWeights` but reads asynchronously: the only way on WebGPU in Node (no OffscreenCanvas). */
-export async function readWeightsAsync(vars: ReadonlyMap<string, tf.Variable>): Promise<NamedWeights> {
+/**
+ * Like `readWeights` but reads asynchronously, every tensor at once. The only way on WebGPU in Node (no
+ * OffscreenCanvas), and the right way in the browser too: TF.js's synchronous WebGPU reads go through a canvas
+ * per tensor, which in long runs exhausted the renderer's buffer mappings (createBuffer RangeErrors).
+ */
+export async function readWeightsAsync(vars: ReadonlyMap<string, tf.Tensor>): Promise<NamedWeights> {
   const specs: WeightSpec[] = [];
-  const parts: Float32Array[] = [];
   let offset = 0;
   for (const [path, v] of vars) {
     specs.push({ path, shape: [...v.shape], offset });
     offset += v.size;
-    parts.push((await v.data()) as Float32Array);
   }
+  const parts = await Promise.all([...vars.values()].map((v) => v.data() as Promise<Float32Array>));
   const data = new Float32Array(offset);
-  parts.forEach((p, i) => data.set(p, specs[i]?.offset ?? 0));
+  parts.forEach((part, i) => data.set(part, specs[i]?.offset ?? 0));
   return { specs, data };
 }
 

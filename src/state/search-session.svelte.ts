@@ -144,7 +144,7 @@ export class SearchSession {
     const v = this.view;
     if (!v) return;
     const { hull, band } = this.frontier;
-    downloadText(`petridish-${v.run.id}-pool.csv`, poolToCsv(v.state.pool, hull, band), 'text/csv');
+    downloadText(`petridish-${v.run.id}-pool.csv`, poolToCsv(v.state.pool, { hull: [...hull], epsBand: [...band] }), 'text/csv');
   }
 
   /** Opens an exported frontier JSON read-only, after validating it. */
@@ -167,7 +167,7 @@ export class SearchSession {
         status: 'imported',
         strategy: data.run.strategy,
         preset: data.run.preset,
-        dataset: data.run.dataset,
+        dataset: data.dataset,
         snapshot: importedSnapshot(id, data.points.length),
         budgetMadd: data.run.budgetMadd,
         workers: data.run.workers,

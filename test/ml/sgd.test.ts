@@ -53,11 +53,11 @@ describe('Sgd', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('exports and imports its momentum buffers by path', () => {
+  it('exports and imports its momentum buffers by path', async () => {
     const a = vars();
     const sgdA = new Sgd([{ path: 'a', variable: a.w1 }, { path: 'b', variable: a.w2 }], config);
     step(sgdA, a, [3, 0], [4]);
-    const state = sgdA.exportState();
+    const state = await sgdA.exportState();
     expect(state.steps).toBe(1);
     expect(state.buffers.specs.map((s) => s.path)).toEqual(['a', 'b']);
     expect(Array.from(state.buffers.data)).toEqual([expect.closeTo(1.6, 5), expect.closeTo(0.2, 5), expect.closeTo(2.3, 5)]);
