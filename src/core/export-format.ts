@@ -10,6 +10,7 @@ import type { DatasetSummary } from '../data/dataset.ts';
 import {
   candidateChoicesSchema,
   datasetSummarySchema,
+  inheritanceSchema,
   issueLines,
   epochMetricsSchema,
   macroTripleSchema,
@@ -42,6 +43,7 @@ const frontierPointSchema = z.object({
   choices: candidateChoicesSchema.nullable(),
   samplingCount: z.number().int().nonnegative(),
   createdAt: z.number(),
+  inheritance: inheritanceSchema.nullable().optional(),
   onHull: z.boolean(),
   inEpsBand: z.boolean(),
 });
@@ -116,6 +118,7 @@ function exportPoint(p: PoolPoint, hull: ReadonlySet<string>, band: ReadonlySet<
     choices: p.choices,
     samplingCount: p.samplingCount,
     createdAt: p.createdAt,
+    inheritance: p.inheritance ?? null,
     onHull: hull.has(p.id),
     inEpsBand: band.has(p.id),
   };

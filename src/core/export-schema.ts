@@ -135,6 +135,8 @@ export const runStrategySchema = z.enum(['petridish', 'random']);
 export type RunStrategy = z.infer<typeof runStrategySchema>;
 export const pointStageSchema = z.enum(['seed_trained', 'search_trained']);
 
+export const inheritanceSchema = z.object({ inherited: count, fresh: count });
+
 export const jobSchema: z.ZodType<Job> = z.object({
   id: z.string().min(1),
   kind: z.enum(['seed_train', 'search', 'post_train']),
@@ -147,6 +149,7 @@ export const jobSchema: z.ZodType<Job> = z.object({
   batchSizeScale: z.number().positive(),
   error: z.string().nullable(),
   createdAt: z.number(),
+  inheritance: inheritanceSchema.optional(),
 });
 
 export const poolPointSchema: z.ZodType<PoolPoint> = z.object({
@@ -164,6 +167,7 @@ export const poolPointSchema: z.ZodType<PoolPoint> = z.object({
   choices: candidateChoicesSchema.nullable(),
   weightsKey: z.string(),
   createdAt: z.number(),
+  inheritance: inheritanceSchema.optional(),
 });
 
 /** Renders zod issues as `path: message` lines, with paths written the way code would reach the field. */

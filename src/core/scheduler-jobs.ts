@@ -84,6 +84,7 @@ export function makePoint(
     choices,
     weightsKey: result.weightsKey,
     createdAt: now,
+    inheritance: result.inheritance,
   };
 }
 

@@ -24,7 +24,9 @@ export interface SchedulerConfig {
 
 /**
  * - `running`: jobs are dispatched.
- * - `paused`: nothing new is dispatched; running jobs finish and are recorded.
+ * - `paused`: nothing new is dispatched; running jobs are told to cancel at their next batch and return to the
+ *   front of the queue (`jobInterrupted`), to continue from their epoch checkpoint on resume; a job that
+ *   finishes before it sees the cancellation is recorded as usual.
  * - `stopping`: the search has ended; running jobs were told to cancel and we wait for their last event.
  * - `finished` (a stop rule or the failure guard) / `stopped` (the user): final.
  */
@@ -59,6 +61,8 @@ export type SchedulerEvent =
   | { type: 'jobStarted'; jobId: string; now: number }
   | { type: 'jobDone'; jobId: string; result: JobResult; now: number }
   | { type: 'jobFailed'; jobId: string; error: string; now: number }
+  /** A running job stopped because it was asked to (pause): back to the queue's front, no attempt counted. */
+  | { type: 'jobInterrupted'; jobId: string; now: number }
   | { type: 'pause'; now: number }
   | { type: 'resume'; now: number }
   | { type: 'stop'; now: number }

@@ -53,7 +53,7 @@ export function createScheduler(config: SchedulerConfig, now: number): Scheduler
 export function reduce(state: SchedulerState, event: SchedulerEvent): SchedulerOutput {
   const unchanged: SchedulerOutput = { state, commands: [] };
   if (state.status === 'finished' || state.status === 'stopped') return unchanged;
-  if (event.type === 'jobStarted' || event.type === 'jobDone' || event.type === 'jobFailed') {
+  if (event.type === 'jobStarted' || event.type === 'jobDone' || event.type === 'jobFailed' || event.type === 'jobInterrupted') {
     // Events of jobs that are no longer running (cancelled, or answered twice) are stale and change nothing.
     if (state.jobs[jobIndex(state, event.jobId)]?.status !== 'running') return unchanged;
   }
@@ -69,8 +69,13 @@ export function reduce(state: SchedulerState, event: SchedulerEvent): SchedulerO
     case 'jobFailed':
       onFailed(d, event.jobId, event.error, event.now);
       break;
+    case 'jobInterrupted':
+      onInterrupted(d, event.jobId);
+      break;
     case 'pause':
       d.s.status = 'paused';
+      // Pausing frees the GPU: running jobs stop at their next batch and come back as `jobInterrupted`.
+      for (const job of d.s.jobs) if (job.status === 'running') d.cmds.push({ type: 'cancelJob', jobId: job.id });
       break;
     case 'resume':
       d.s.status = 'running';
@@ -87,7 +92,7 @@ export function reduce(state: SchedulerState, event: SchedulerEvent): SchedulerO
 
 function onDone(d: Draft, id: string, result: JobResult, now: number): void {
   const index = jobIndex(d.s, id);
-  const job: Job = { ...(d.s.jobs[index] as Job), status: 'done', error: null };
+  const job: Job = { ...(d.s.jobs[index] as Job), status: 'done', error: null, inheritance: result.inheritance };
   checkResult(job, result);
   d.s.consecutiveFailures = 0;
   if (job.kind === 'search') {
@@ -129,6 +134,18 @@ function onFailed(d: Draft, id: string, error: string, now: number): void {
   }
   // The replacement keeps the population from shrinking; for Petridish it needs a parent in the pool.
   queueNext(d, now);
+}
+
+/** A job stopped on request goes back to the front of the queue as it was (same attempt and batch size). */
+function onInterrupted(d: Draft, id: string): void {
+  const index = jobIndex(d.s, id);
+  const job = d.s.jobs[index] as Job;
+  if (d.s.status === 'stopping') {
+    putJob(d, index, { ...job, status: 'cancelled' });
+    return;
+  }
+  putJob(d, index, { ...job, status: 'queued' });
+  d.s.queue.unshift(id);
 }
 
 /** "One finished job → one new job": a search from a freshly sampled parent, or a random architecture. */

@@ -38,6 +38,8 @@ export interface Job {
   batchSizeScale: number;
   error: string | null;
   createdAt: number;
+  /** Parameters the finished job inherited from its starting weights, and those it trained from fresh. */
+  inheritance?: InheritanceReport;
 }
 
 /** Candidate choices made at finalisation, per cell type. */
@@ -79,4 +81,6 @@ export interface PoolPoint {
   choices: CandidateChoices | null;
   weightsKey: string;
   createdAt: number;
+  /** How many parameters the model's training job inherited and how many started fresh. */
+  inheritance?: InheritanceReport;
 }

@@ -2,7 +2,7 @@
 // it and call its methods; the work itself happens in src/runtime and the trainer workers.
 import { bestModels } from '../core/best.ts';
 import { buildFrontierExport, frontierMembership, parseFrontierExport, poolToCsv } from '../core/export-format.ts';
-import { makePreset } from '../core/presets.ts';
+import { makePreset, type PresetOverrides } from '../core/presets.ts';
 import type { SchedulerConfig } from '../core/scheduler-types.ts';
 import type { PoolPoint } from '../core/search-types.ts';
 import type { PresetName } from '../core/training-config.ts';
@@ -18,8 +18,13 @@ import { ensureBuiltinDataset, type DatasetProgress } from '../runtime/datasets.
 import { describeError } from '../runtime/describe-error.ts';
 import { downloadText } from '../runtime/download.ts';
 import { RunController, type RunView } from '../runtime/run-controller.ts';
-import { WorkerPool } from '../runtime/worker-pool.ts';
-import { APP_VERSION, readTestHooks } from '../runtime/app-info.ts';
+import type { NamedWeights } from '../core/weights.ts';
+import { getWeights } from '../persistence/weights-repo.ts';
+import { buildModelZip } from '../runtime/model-zip.ts';
+import { downloadBlob } from '../runtime/download.ts';
+import type { PointDataRef, PredictResult } from '../shared/worker-api.ts';
+import { DEFAULT_JOB_TIME_LIMIT_MS, WorkerPool } from '../runtime/worker-pool.ts';
+import { APP_VERSION, appendJournal, readTestHooks } from '../runtime/app-info.ts';
 
 export interface StartOptions {
   preset: PresetName;
@@ -28,6 +33,8 @@ export interface StartOptions {
   workers: number;
   budgetMadd: number | null;
   name?: string;
+  /** Advanced settings merged into the preset (validated by makePreset, which names a bad field). */
+  overrides?: PresetOverrides;
 }
 
 export class SearchSession {
@@ -42,6 +49,8 @@ export class SearchSession {
   problems = $state.raw<string[]>([]);
   busy = $state.raw(false);
   selectedPointId = $state.raw<string | null>(null);
+  /** Wall-time limit of one job (ms); a job that reaches it fails (and is retried once). Read by init(). */
+  jobTimeLimitMs: number | null = DEFAULT_JOB_TIME_LIMIT_MS;
 
   /** Points with their hull and ε-band membership, for the plot and the tables. */
   frontier = $derived.by(() => {
@@ -72,13 +81,23 @@ export class SearchSession {
     this.pool = new WorkerPool({
       size: 1,
       createWorker: () => new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' }),
-      jobTimeLimitMs: null,
+      jobTimeLimitMs: this.jobTimeLimitMs,
       init: this.hooks.backendOrder ? { order: this.hooks.backendOrder } : undefined,
       onBackend: (info) => (this.backend = info),
     });
     void this.pool.backend().catch((e: unknown) => (this.backendError = describeError(e)));
     void requestPersistence().then((p) => (this.persisted = p));
     await this.refresh();
+  }
+
+  /** The open database, its name and the trainer pool, for the dataset picker and the calibration (null before init). */
+  get resources(): { db: PetridishDb; dbName: string; pool: WorkerPool } | null {
+    return this.db && this.pool ? { db: this.db, dbName: this.dbName, pool: this.pool } : null;
+  }
+
+  /** TF.js memory of the started trainer workers (empty before the first starts). */
+  workerMemory(): Promise<{ numTensors: number; numBytes: number }[]> {
+    return this.pool ? this.pool.memory() : Promise.resolve([]);
   }
 
   async refresh(): Promise<void> {
@@ -96,7 +115,7 @@ export class SearchSession {
     await this.guard(async () => {
       const dataset = await ensureBuiltinDataset(db, opts.datasetId, (p) => (this.datasetProgress = p));
       this.datasetProgress = null;
-      const preset = makePreset(opts.preset, this.hooks.maxPoolSize ? { maxPoolSize: this.hooks.maxPoolSize } : {});
+      const preset = makePreset(opts.preset, { ...opts.overrides, ...(this.hooks.maxPoolSize ? { maxPoolSize: this.hooks.maxPoolSize } : {}) });
       const id = `run-${Date.now().toString(36)}`;
       const config: SchedulerConfig = {
         runId: id,
@@ -174,8 +193,8 @@ export class SearchSession {
       };
       await putRun(db, run);
       for (const p of data.points) {
-        const { onHull: _h, inEpsBand: _b, ...point } = p;
-        await putPoint(db, { ...point, id: p.id.replace(data.run.id, id), parentId: p.parentId?.replace(data.run.id, id) ?? null, runId: id, weightsKey: '' });
+        const { onHull: _h, inEpsBand: _b, inheritance, ...point } = p;
+        await putPoint(db, { ...point, id: p.id.replace(data.run.id, id), parentId: p.parentId?.replace(data.run.id, id) ?? null, runId: id, weightsKey: '', ...(inheritance ? { inheritance } : {}) });
       }
       this.attach(await RunController.open(this.deps(), id, { readOnly: true }));
     });
@@ -209,6 +228,7 @@ export class SearchSession {
         if (this.controller && v.run.id === this.controller.view.run.id) this.view = v;
       },
       crashFirstJobAfterBatches: this.hooks.crashFirstJobAfterBatches,
+      onJobEvent: this.hooks.journal ? appendJournal : undefined,
     };
   }
 
@@ -234,6 +254,39 @@ export class SearchSession {
 
   private addProblems(list: string[]): void {
     if (list.length) this.problems = [...this.problems, ...list];
+  }
+
+  /** The trained weights of a pool point, from IndexedDB. */
+  async pointWeights(point: PoolPoint): Promise<NamedWeights> {
+    if (!point.weightsKey) throw new Error(`point ${point.id} has no stored weights (imported runs carry none)`);
+    const { record, problems } = await getWeights(this.requireDb(), point.weightsKey);
+    if (!record) throw new Error(`the weights of point ${point.id} could not be read${problems.length ? `: ${problems.map((p) => p.message).join('; ')}` : ''}`);
+    return record;
+  }
+
+  private pointDataRef(point: PoolPoint): PointDataRef {
+    const v = this.view;
+    if (!v) throw new Error('no run is open');
+    return { dbName: this.dbName, id: v.run.dataset.id, preset: v.run.preset, stage: point.stage };
+  }
+
+  /** Downloads the point as a zip: a standard TF.js layers model (raw pixels in) plus a README. */
+  async exportModel(point: PoolPoint): Promise<void> {
+    const v = this.view;
+    const pool = this.pool;
+    if (!v || !pool) throw new Error('no run is open');
+    const weights = await this.pointWeights(point);
+    const model = await pool.call((api) => api.exportModel(point.desc, weights, this.pointDataRef(point)));
+    const zip = buildModelZip(model, { pointId: point.id, datasetName: v.run.dataset.name, classNames: v.run.dataset.classNames, desc: point.desc, madd: point.madd, params: point.params, error: point.error });
+    downloadBlob(`petridish-${point.id}-tfjs.zip`, new Blob([zip], { type: 'application/zip' }));
+  }
+
+  /** Our network's predictions on test images `indices` (inference mode, normalised as in training). */
+  async predictPoint(point: PoolPoint, indices: number[]): Promise<PredictResult> {
+    const pool = this.pool;
+    if (!pool) throw new Error('the worker pool is not ready');
+    const weights = await this.pointWeights(point);
+    return pool.call((api) => api.predict(point.desc, weights, this.pointDataRef(point), indices));
   }
 
   dismissProblems(): void {
