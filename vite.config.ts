@@ -6,7 +6,12 @@ import { contentSecurityPolicy } from './src/build/csp.ts';
 export default defineConfig({
   plugins: [svelte(), builtinMnist()],
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    // check-model.html: a test-only page that loads an exported model with plain tf.loadLayersModel.
+    rollupOptions: { input: { main: 'index.html', checkModel: 'check-model.html' } },
+  },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, headers: { 'Content-Security-Policy': contentSecurityPolicy } },
 });

@@ -10,6 +10,10 @@ import type { TrainCheckpoint } from '../src/ml/train.ts';
 import { openPetridishDb } from '../src/persistence/db.ts';
 import { getDataset } from '../src/persistence/dataset-repo.ts';
 import type { TrainerApi, WireCheckpoint, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../src/shared/worker-api.ts';
+import type { ExportedModel, PointDataRef, PredictResult, TrainerWorkerApi } from '../src/shared/worker-api.ts';
+import { exportPointModel, pointStats, predictTestImages, testPixels } from '../src/ml/point-model.ts';
+import type { ModelDesc } from '../src/core/model-desc.ts';
+import type { NamedWeights } from '../src/core/weights.ts';
 
 let backend: Promise<BackendInfo> | null = null;
 const cancelled = new Set<string>();
@@ -38,16 +42,17 @@ function fromWire(c: WireCheckpoint): TrainCheckpoint {
   return { epoch: c.epoch, weights: c.weights, optimizer: { steps: c.epoch, buffers: c.optimizer }, rng: c.rngState, history: c.history };
 }
 
-const api: TrainerApi = {
+const api: TrainerWorkerApi = {
   init(opts?: WorkerInitOptions): Promise<BackendInfo> {
     backend ??= selectBackend(opts?.order ? { order: opts.order } : undefined);
     return backend;
   },
 
   async runJob(req: WorkerJobRequest, onProgress, onCheckpoint): Promise<WorkerJobOutcome> {
-    await api.init();
     const { job } = req;
+    // Cleared before the first await: a cancel posted right after this call must not be lost.
     cancelled.delete(job.id);
+    await api.init();
     const dataset = await loadDataset(req.dataset.dbName, req.dataset.id);
     const tensorsBefore = tf.memory().numTensors;
     let batches = 0;
@@ -89,6 +94,21 @@ const api: TrainerApi = {
   memory() {
     const m = tf.memory();
     return { numTensors: m.numTensors, numBytes: m.numBytes };
+  },
+
+  async exportModel(desc: ModelDesc, weights: NamedWeights, ref: PointDataRef): Promise<ExportedModel> {
+    await api.init();
+    const dataset = await loadDataset(ref.dbName, ref.id);
+    const out = await exportPointModel(desc, weights, pointStats(dataset, ref.preset, ref.stage));
+    return Comlink.transfer(out, [out.weightsBin]);
+  },
+
+  async predict(desc: ModelDesc, weights: NamedWeights, ref: PointDataRef, indices: number[]): Promise<PredictResult> {
+    await api.init();
+    const dataset = await loadDataset(ref.dbName, ref.id);
+    const out = await predictTestImages(desc, weights, dataset, pointStats(dataset, ref.preset, ref.stage), indices);
+    const pixels = testPixels(dataset, indices);
+    return Comlink.transfer({ ...out, pixels }, [pixels.buffer]);
   },
 };
 

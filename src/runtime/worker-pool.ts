@@ -3,7 +3,11 @@
 // instead of leaving it hanging).
 import * as Comlink from 'comlink';
 import type { BackendInfo } from '../ml/backend-types.ts';
-import type { TrainerApi, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress, WireCheckpoint } from '../shared/worker-api.ts';
+import { JobCancelledError, classifyError } from '../ml/errors.ts';
+import type { TrainerApi, TrainerWorkerApi, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress, WireCheckpoint } from '../shared/worker-api.ts';
+
+/** The default per-job limit: generous, so only a hung job (not a slow GPU) reaches it. */
+export const DEFAULT_JOB_TIME_LIMIT_MS = 6 * 3600 * 1000;
 
 export interface PoolOptions {
   size: number;
@@ -34,9 +38,13 @@ const RESERVED = '(reserved)';
 
 interface Slot {
   worker: Worker;
-  api: Comlink.Remote<TrainerApi>;
+  api: Comlink.Remote<TrainerWorkerApi>;
   ready: Promise<BackendInfo>;
   jobId: string | null;
+  /** Counts the jobs this slot has taken, so a late cancel timer never aborts a later run of the same job. */
+  runs: number;
+  /** Set when the running job was cancelled before it reached the worker (the worker would drop that cancel). */
+  cancelled: boolean;
   /** Rejects the running job when the worker dies or is terminated. */
   fail: ((e: Error) => void) | null;
 }
@@ -50,6 +58,9 @@ export class WorkerPool {
   private slots: Slot[] = [];
   private waiters: ((slot: Slot) => void)[] = [];
   private closed = false;
+  /** Jobs inside run() that have no worker yet, and those of them cancelled meanwhile. */
+  private starting = new Set<string>();
+  private cancelledWhileStarting = new Set<string>();
 
   constructor(private readonly opts: PoolOptions) {}
 
@@ -68,18 +79,24 @@ export class WorkerPool {
   }
 
   async run(request: WorkerJobRequest, cb: JobCallbacks, transfer: Transferable[] = []): Promise<WorkerJobOutcome> {
-    const slot = await this.acquire();
-    slot.jobId = request.job.id;
+    const id = request.job.id;
+    this.starting.add(id);
+    const slot = await this.acquire().finally(() => this.starting.delete(id));
+    slot.jobId = id;
+    slot.runs += 1;
+    slot.cancelled = this.cancelledWhileStarting.delete(id);
     const limit = this.opts.jobTimeLimitMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await slot.ready;
+      // Set up before awaiting init, so a worker that dies while starting rejects the job too.
       const died = new Promise<never>((_, reject) => {
         slot.fail = reject;
       });
       const timeout = new Promise<never>((_, reject) => {
         if (limit !== null) timer = setTimeout(() => reject(new JobTimeoutError(limit)), limit);
       });
+      await Promise.race([slot.ready, died, timeout]);
+      if (slot.cancelled) throw new JobCancelledError(`job ${request.job.id} cancelled before it started`);
       const call = slot.api.runJob(
         Comlink.transfer(request, transfer),
         Comlink.proxy(cb.onProgress),
@@ -88,7 +105,7 @@ export class WorkerPool {
       return await Promise.race([call, died, timeout]);
     } catch (e) {
       // After a crash, a timeout or a device problem the worker's GPU state cannot be trusted: replace it.
-      if (e instanceof WorkerCrashError || e instanceof JobTimeoutError || isDeviceFailure(e)) this.replace(slot);
+      if (gpuStateSuspect(e) && this.slots.includes(slot)) this.replace(slot);
       throw e;
     } finally {
       clearTimeout(timer);
@@ -100,11 +117,19 @@ export class WorkerPool {
   /** Asks the job to stop at its next batch; terminates the worker if it has not stopped after a grace period. */
   cancel(jobId: string): void {
     const slot = this.slots.find((s) => s.jobId === jobId);
-    if (!slot) return;
+    if (!slot) {
+      if (this.starting.has(jobId)) this.cancelledWhileStarting.add(jobId);
+      return;
+    }
+    slot.cancelled = true;
     void slot.api.cancel(jobId);
     const grace = this.opts.cancelGraceMs ?? 30_000;
+    const run = slot.runs;
     setTimeout(() => {
-      if (slot.jobId === jobId && this.slots.includes(slot)) this.abort(jobId);
+      if (slot.jobId === jobId && slot.runs === run && this.slots.includes(slot)) {
+        slot.fail?.(new WorkerCrashError(`the job did not stop within ${Math.round(grace / 1000)} s of being cancelled, so its worker was terminated`));
+        this.replace(slot);
+      }
     }, grace);
   }
 
@@ -115,6 +140,17 @@ export class WorkerPool {
       slot.fail?.(new WorkerCrashError('the job was aborted'));
       this.replace(slot);
     }
+  }
+
+  /**
+   * Runs a short request (export, predict) on a worker: a free one if there is one, else the first, where
+   * comlink queues it behind the running job's messages (that worker handles it between batches).
+   */
+  async call<T>(body: (api: Comlink.Remote<TrainerWorkerApi>) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('the worker pool is shut down');
+    const slot = this.slots.find((s) => s.jobId === null) ?? this.slots[0] ?? this.spawn();
+    await slot.ready;
+    return body(slot.api);
   }
 
   async memory(): Promise<{ numTensors: number; numBytes: number }[]> {
@@ -132,8 +168,8 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = this.opts.createWorker();
-    const api = Comlink.wrap<TrainerApi>(worker);
-    const slot: Slot = { worker, api, ready: Promise.resolve(null as unknown as BackendInfo), jobId: null, fail: null };
+    const api = Comlink.wrap<TrainerWorkerApi>(worker);
+    const slot: Slot = { worker, api, ready: Promise.resolve(null as unknown as BackendInfo), jobId: null, runs: 0, cancelled: false, fail: null };
     const crash = (message: string): void => {
       slot.fail?.(new WorkerCrashError(message));
     };
@@ -182,7 +218,28 @@ export class WorkerPool {
   }
 }
 
-function isDeviceFailure(e: unknown): boolean {
-  const msg = e instanceof Error ? e.message : String(e);
-  return /device (was )?lost|GPUDevice|out of memory|OOM|context lost/i.test(msg);
+/** After a crash, a timeout, a lost device or an out-of-memory error the worker's GPU state cannot be trusted. */
+function gpuStateSuspect(e: unknown): boolean {
+  if (e instanceof WorkerCrashError || e instanceof JobTimeoutError) return true;
+  const kind = classifyError(e);
+  return kind === 'device-lost' || kind === 'oom';
+}
+
+/** A job's error as shown to the user and stored on the job: it says which kind of failure it was. */
+export function jobErrorText(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof WorkerCrashError) return `worker crashed: ${message}`;
+  if (e instanceof JobTimeoutError) return `time limit: ${message}`;
+  switch (classifyError(e)) {
+    case 'oom':
+      return `out of GPU memory: ${message}`;
+    case 'device-lost':
+      return `GPU device lost: ${message}`;
+    case 'nan':
+      return `NaN loss: ${message}`;
+    case 'cancelled':
+      return `cancelled: ${message}`;
+    case 'other':
+      return message;
+  }
 }

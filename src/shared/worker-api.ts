@@ -1,7 +1,7 @@
 // The interface between the page and a trainer worker. Both sides import it as a type; only plain data
 // crosses (descriptions, configurations, metrics), and weights travel as transferred ArrayBuffers.
 import type { ModelDesc } from '../core/model-desc.ts';
-import type { EpochMetrics, Job, JobResult } from '../core/search-types.ts';
+import type { EpochMetrics, Job, JobResult, PointStage } from '../core/search-types.ts';
 import type { SearchPreset } from '../core/training-config.ts';
 import type { BackendInfo, BackendName } from '../ml/backend-types.ts';
 import type { NamedWeights } from '../core/weights.ts';
@@ -55,6 +55,27 @@ export interface WorkerInitOptions {
   order?: BackendName[];
 }
 
+/** A dataset plus what reproduces a point's training normalisation (the run's preset and the point's stage). */
+export interface PointDataRef {
+  dbName: string;
+  id: string;
+  preset: SearchPreset;
+  stage: PointStage;
+}
+
+export interface ExportedModel {
+  /** model.json of a standard TF.js layers model (raw 0–255 pixels in, probabilities out). */
+  modelJson: string;
+  weightsBin: ArrayBuffer;
+}
+
+export interface PredictResult {
+  probabilities: number[][];
+  labels: number[];
+  /** The raw uint8 NHWC pixels of those test images, so the page can show them without loading the dataset. */
+  pixels: Uint8Array;
+}
+
 export interface TrainerApi {
   init(opts?: WorkerInitOptions): Promise<BackendInfo>;
   runJob(
@@ -65,3 +86,14 @@ export interface TrainerApi {
   cancel(jobId: string): void;
   memory(): { numTensors: number; numBytes: number };
 }
+
+/** What the trainer worker also does with a finished point (kept apart so test fakes of TrainerApi stay valid). */
+export interface ModelApi {
+  /** The point as a standard layers model with its normalisation baked in (needs the dataset for the statistics). */
+  exportModel(desc: ModelDesc, weights: NamedWeights, datasetRef: PointDataRef): Promise<ExportedModel>;
+  /** Our network in inference mode on the dataset's TEST images `indices`, normalised as in training. */
+  predict(desc: ModelDesc, weights: NamedWeights, datasetRef: PointDataRef, indices: number[]): Promise<PredictResult>;
+}
+
+/** Everything the trainer worker exposes. */
+export type TrainerWorkerApi = TrainerApi & ModelApi;
