@@ -1,0 +1,156 @@
+// What the dataset worker does, as plain functions over bytes and IndexedDB: parse an upload in any supported
+// format (validated by the parsers), download a catalogue dataset, and build the picker's preview (counts per
+// class and a few example images). Kept out of the worker file so it runs in Node tests too.
+import { parseCifar, type CifarOptions } from '../data/cifar.ts';
+import { parseCsv, type CsvOptions } from '../data/csv.ts';
+import type { Dataset, DatasetSummary, ImageShape } from '../data/dataset.ts';
+import { summarizeDataset } from '../data/dataset.ts';
+import { DOWNLOAD_SOURCES, downloadDataset } from '../data/downloads.ts';
+import { DatasetError } from '../data/errors.ts';
+import type { ByteProgress, FetchFn } from '../data/fetch-bytes.ts';
+import { parseIdxDataset, peekIdxHeader } from '../data/idx.ts';
+import { entriesFromZip, loadImageFolder, type ImageDecoder, type ImageEntry } from '../data/image-folder.ts';
+import type { UploadFormat } from '../data/sources.ts';
+import { indicesPerClass, labelHistogram } from '../data/stats.ts';
+import type { PetridishDb } from '../persistence/db.ts';
+import { getDataset, putDataset } from '../persistence/dataset-repo.ts';
+
+/** One picked file; `path` keeps the folder-relative path (lost when a File crosses to a worker). */
+export interface UploadFile {
+  path: string;
+  file: Blob;
+}
+
+export type UploadOptions =
+  | { format: 'idx' }
+  | { format: 'cifar'; cifar: CifarOptions }
+  | { format: 'csv'; csv: CsvOptions }
+  | { format: 'image-folder' | 'image-zip'; size: { height: number; width: number; channels: 1 | 3 } };
+
+export interface UploadRequest {
+  id: string;
+  name: string;
+  files: UploadFile[];
+  options: UploadOptions;
+}
+
+export interface ImportProgress {
+  phase: 'read' | 'download' | 'parse' | 'decode' | 'store';
+  loaded: number;
+  total: number;
+}
+
+export interface DatasetPreview {
+  summary: DatasetSummary;
+  trainPerClass: number[];
+  testPerClass: number[];
+  /** Up to `perClass` example images per class, each height × width × channels bytes. */
+  examples: { label: number; pixels: Uint8Array }[];
+  shape: ImageShape;
+}
+
+async function bytesOf(f: UploadFile): Promise<Uint8Array> {
+  return new Uint8Array(await f.file.arrayBuffer());
+}
+
+/**
+ * IDX: two or four files. Which file is which comes from its header (images or labels); a name containing
+ * "t10k" or "test" marks the test pair.
+ */
+async function parseIdxUpload(req: UploadRequest): Promise<Dataset> {
+  if (req.files.length !== 2 && req.files.length !== 4) {
+    throw new DatasetError(req.name, `IDX upload needs 2 files (images and labels) or 4 (plus a test pair), got ${req.files.length}`);
+  }
+  const slots: Partial<Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', Uint8Array>> = {};
+  for (const f of req.files) {
+    const bytes = await bytesOf(f);
+    const header = peekIdxHeader(bytes.subarray(0, 4096), f.path);
+    const test: boolean = req.files.length === 4 && /t10k|test/i.test(f.path);
+    const key = ((test ? 'test' : 'train') + (header.kind === 'images' ? 'Images' : 'Labels')) as keyof typeof slots;
+    if (slots[key]) throw new DatasetError(f.path, `a second ${test ? 'test' : 'training'} ${header.kind} file; expected one of each`);
+    slots[key] = bytes;
+  }
+  if (!slots.trainImages || !slots.trainLabels) {
+    throw new DatasetError(req.name, `IDX upload needs one images file (idx3) and one labels file (idx1); got ${req.files.map((f) => f.path).join(', ')}`);
+  }
+  return parseIdxDataset({ trainImages: slots.trainImages, trainLabels: slots.trainLabels, testImages: slots.testImages, testLabels: slots.testLabels }, { id: req.id, name: req.name, source: 'upload' });
+}
+
+/** Parses and validates an upload; image formats are decoded with `decode` (the browser's decoder by default). */
+export async function parseUpload(req: UploadRequest, onProgress?: (p: ImportProgress) => void, decode?: ImageDecoder): Promise<Dataset> {
+  if (req.files.length === 0) throw new DatasetError(req.name, 'no files were chosen');
+  const meta = { id: req.id, name: req.name, source: 'upload' as const };
+  const opts = req.options;
+  onProgress?.({ phase: 'parse', loaded: 0, total: 0 });
+  switch (opts.format) {
+    case 'idx':
+      return parseIdxUpload(req);
+    case 'cifar':
+      return parseCifar(await Promise.all(req.files.map(async (f) => ({ name: f.path, bytes: await bytesOf(f) }))), meta, opts.cifar);
+    case 'csv': {
+      const [first] = req.files;
+      if (!first || req.files.length > 1) throw new DatasetError(req.name, `CSV upload takes exactly one file, got ${req.files.length}`);
+      return parseCsv(await bytesOf(first), opts.csv, meta);
+    }
+    case 'image-folder':
+    case 'image-zip': {
+      let entries: ImageEntry[] = req.files.map((f) => ({ path: f.path, blob: f.file }));
+      if (opts.format === 'image-zip') {
+        const [zip] = req.files;
+        if (!zip || req.files.length > 1) throw new DatasetError(req.name, `zip upload takes exactly one .zip file, got ${req.files.length}`);
+        entries = entriesFromZip(await bytesOf(zip), zip.path);
+      } else {
+        // A picked folder's paths start with the folder's own name; the classes are the level below it.
+        entries = entries.map((e) => ({ ...e, path: e.path.includes('/') ? e.path.slice(e.path.indexOf('/') + 1) : e.path }));
+      }
+      const onImage = (done: number, total: number): void => onProgress?.({ phase: 'decode', loaded: done, total });
+      return loadImageFolder(entries, { id: req.id, name: req.name, ...opts.size }, decode, onImage);
+    }
+  }
+}
+
+/** Parses, validates and stores an upload; nothing is written when any check fails. */
+export async function importUpload(db: PetridishDb, req: UploadRequest, onProgress?: (p: ImportProgress) => void, decode?: ImageDecoder): Promise<DatasetSummary> {
+  const dataset = await parseUpload(req, onProgress, decode);
+  onProgress?.({ phase: 'store', loaded: 0, total: 0 });
+  return putDataset(db, dataset);
+}
+
+/** Downloads a catalogue dataset (Fashion-MNIST, CIFAR-10) and stores it, so later visits read IndexedDB. */
+export async function importDownload(db: PetridishDb, sourceId: string, onProgress?: (p: ImportProgress) => void, fetchFn?: FetchFn): Promise<DatasetSummary> {
+  const source = DOWNLOAD_SOURCES.find((s) => s.id === sourceId);
+  if (!source) throw new Error(`no downloadable dataset "${sourceId}" (known: ${DOWNLOAD_SOURCES.map((s) => s.id).join(', ')})`);
+  const progress = (p: ByteProgress): void => onProgress?.({ phase: 'download', loaded: p.loaded, total: p.total ?? 0 });
+  const dataset = await downloadDataset(source, fetchFn, progress);
+  onProgress?.({ phase: 'store', loaded: 0, total: 0 });
+  return putDataset(db, dataset);
+}
+
+/** Counts per class and the first `perClass` images of each class, read from IndexedDB. */
+export async function previewStored(db: PetridishDb, id: string, perClass = 4): Promise<DatasetPreview> {
+  const { record, problems } = await getDataset(db, id);
+  if (!record) throw new Error(`dataset "${id}" could not be read${problems.length ? `: ${problems.map((p) => p.message).join('; ')}` : ''}`);
+  return previewOf(record, perClass);
+}
+
+export function previewOf(d: Dataset, perClass = 4): DatasetPreview {
+  const per = d.shape.height * d.shape.width * d.shape.channels;
+  const examples = indicesPerClass(d.train.labels, d.numClasses, perClass).flatMap((idx, label) =>
+    idx.map((i) => ({ label, pixels: d.train.images.slice(i * per, (i + 1) * per) })));
+  return {
+    summary: summarizeDataset(d),
+    trainPerClass: labelHistogram(d.train.labels, d.numClasses),
+    testPerClass: d.test ? labelHistogram(d.test.labels, d.numClasses) : [],
+    examples,
+    shape: d.shape,
+  };
+}
+
+/** The dataset worker's comlink API (workers/dataset.worker.ts). */
+export interface DatasetWorkerApi {
+  upload(dbName: string, req: UploadRequest, onProgress: (p: ImportProgress) => void): Promise<DatasetSummary>;
+  download(dbName: string, sourceId: string, onProgress: (p: ImportProgress) => void): Promise<DatasetSummary>;
+  preview(dbName: string, id: string, perClass: number): Promise<DatasetPreview>;
+}
+
+export type { UploadFormat };

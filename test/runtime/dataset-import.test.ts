@@ -1,0 +1,48 @@
+// Upload import as the dataset worker runs it: IDX files (raw and gzipped) become a stored dataset with a
+// preview; a malformed file is refused with the parser's message and leaves the stored datasets untouched.
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { listDatasets } from '../../src/persistence/dataset-repo.ts';
+import { importDownload, importUpload, parseUpload, previewStored, type UploadRequest } from '../../src/runtime/dataset-import.ts';
+import { freshDb } from '../persistence/persistence-fixtures.ts';
+import { idxImages, idxLabels } from '../data/make-files.ts';
+
+const labels = Array.from({ length: 30 }, (_, i) => i % 3);
+const file = (path: string, bytes: Uint8Array): { path: string; file: Blob } => ({ path, file: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
+const req = (files: { path: string; file: Blob }[], id = 'upload-a'): UploadRequest => ({ id, name: 'Little digits', files, options: { format: 'idx' } });
+
+describe('importUpload', () => {
+  it('stores gzipped IDX uploads in either order and previews counts and examples per class', async () => {
+    const { db } = await freshDb();
+    const summary = await importUpload(db, req([file('labels-idx1-ubyte.gz', gzipSync(idxLabels(labels))), file('images-idx3-ubyte.gz', gzipSync(idxImages(30, 6, 5)))]));
+    expect(summary).toMatchObject({ id: 'upload-a', numClasses: 3, trainCount: 30, testCount: 0, shape: { height: 6, width: 5, channels: 1 } });
+    const preview = await previewStored(db, 'upload-a', 2);
+    expect(preview.trainPerClass).toEqual([10, 10, 10]);
+    expect(preview.examples.map((e) => e.label)).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(preview.examples[0]?.pixels.length).toBe(30);
+  });
+
+  it('uses file names to find the test pair of a four-file upload', async () => {
+    const ds = await parseUpload(req([
+      file('train-images', idxImages(30, 4, 4)), file('train-labels', idxLabels(labels)),
+      file('t10k-images', idxImages(6, 4, 4)), file('t10k-labels', idxLabels([0, 1, 2, 0, 1, 2])),
+    ]));
+    expect([ds.train.count, ds.test?.count]).toEqual([30, 6]);
+  });
+
+  it('refuses a malformed file with the parser message and keeps what was stored', async () => {
+    const { db } = await freshDb();
+    await importUpload(db, req([file('i', idxImages(30, 4, 4)), file('l', idxLabels(labels))], 'kept'));
+    const truncated = idxImages(30, 4, 4).slice(0, 100);
+    await expect(importUpload(db, req([file('bad-images.idx3', truncated), file('l', idxLabels(labels))], 'bad'))).rejects.toThrow(/Little digits train images: truncated/);
+    await expect(importUpload(db, req([file('only-one', idxLabels(labels))], 'bad'))).rejects.toThrow(/2 files/);
+    expect((await listDatasets(db)).records.map((d) => d.id)).toEqual(['kept']);
+  });
+
+  it('a blocked download says so and points to upload', async () => {
+    const { db } = await freshDb();
+    const blocked = (): Promise<Response> => Promise.reject(new TypeError('Failed to fetch'));
+    await expect(importDownload(db, 'fashion-mnist', undefined, blocked)).rejects.toThrow(/Upload/);
+    await expect(importDownload(db, 'nope')).rejects.toThrow(/fashion-mnist/);
+  });
+});
