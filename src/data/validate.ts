@@ -77,6 +77,16 @@ export interface DeviceLimits {
 /** A conservative default: the trainer keeps the dataset in memory in a worker and copies batches to the GPU. */
 export const DEFAULT_DEVICE_LIMITS: DeviceLimits = { maxDatasetBytes: 1024 ** 3 };
 
+/**
+ * The limit for this device: a quarter of the memory the browser reports (navigator.deviceMemory, which
+ * Chrome rounds and caps at 8 GiB), between 256 MiB and 2 GiB; the default where it reports nothing.
+ */
+export function deviceLimits(): DeviceLimits {
+  const gib = (globalThis as { navigator?: { deviceMemory?: number } }).navigator?.deviceMemory;
+  if (!gib || !Number.isFinite(gib)) return DEFAULT_DEVICE_LIMITS;
+  return { maxDatasetBytes: Math.min(2 * 1024 ** 3, Math.max(256 * 1024 ** 2, (gib * 1024 ** 3) / 4)) };
+}
+
 function mib(n: number): string {
   return `${(n / 1024 ** 2).toFixed(1)} MiB`;
 }

@@ -12,6 +12,7 @@ import { parseIdxDataset, peekIdxHeader } from '../data/idx.ts';
 import { entriesFromZip, loadImageFolder, type ImageDecoder, type ImageEntry } from '../data/image-folder.ts';
 import type { UploadFormat } from '../data/sources.ts';
 import { indicesPerClass, labelHistogram } from '../data/stats.ts';
+import { checkFitsDevice, deviceLimits, estimateDatasetBytes, type DeviceLimits } from '../data/validate.ts';
 import type { PetridishDb } from '../persistence/db.ts';
 import { getDataset, putDataset } from '../persistence/dataset-repo.ts';
 
@@ -53,6 +54,29 @@ async function bytesOf(f: UploadFile): Promise<Uint8Array> {
   return new Uint8Array(await f.file.arrayBuffer());
 }
 
+async function headOf(f: UploadFile, n = 4096): Promise<Uint8Array> {
+  return new Uint8Array(await f.file.slice(0, n).arrayBuffer());
+}
+
+/**
+ * Refuses a dataset too large for this device from what can be known before reading everything: IDX
+ * headers announce their counts and image shape; CIFAR batches are as large as their pixels; a CSV of pixels
+ * needs at least two characters ("0,") per value.
+ */
+async function checkUploadSize(req: UploadRequest, limits: DeviceLimits): Promise<void> {
+  const opts = req.options;
+  if (opts.format === 'idx') {
+    for (const f of req.files) {
+      const h = peekIdxHeader(await headOf(f), f.path);
+      if (h.shape) checkFitsDevice(estimateDatasetBytes(h.shape, h.count), limits, f.path);
+    }
+    return;
+  }
+  const total = req.files.reduce((n, f) => n + f.file.size, 0);
+  if (opts.format === 'cifar') checkFitsDevice(total, limits, req.name);
+  if (opts.format === 'csv') checkFitsDevice(total / 2, limits, req.name);
+}
+
 /**
  * IDX: two or four files. Which file is which comes from its header (images or labels); a name containing
  * "t10k" or "test" marks the test pair.
@@ -77,8 +101,9 @@ async function parseIdxUpload(req: UploadRequest): Promise<Dataset> {
 }
 
 /** Parses and validates an upload; image formats are decoded with `decode` (the browser's decoder by default). */
-export async function parseUpload(req: UploadRequest, onProgress?: (p: ImportProgress) => void, decode?: ImageDecoder): Promise<Dataset> {
+export async function parseUpload(req: UploadRequest, onProgress?: (p: ImportProgress) => void, decode?: ImageDecoder, limits: DeviceLimits = deviceLimits()): Promise<Dataset> {
   if (req.files.length === 0) throw new DatasetError(req.name, 'no files were chosen');
+  await checkUploadSize(req, limits);
   const meta = { id: req.id, name: req.name, source: 'upload' as const };
   const opts = req.options;
   onProgress?.({ phase: 'parse', loaded: 0, total: 0 });
@@ -104,7 +129,7 @@ export async function parseUpload(req: UploadRequest, onProgress?: (p: ImportPro
         entries = entries.map((e) => ({ ...e, path: e.path.includes('/') ? e.path.slice(e.path.indexOf('/') + 1) : e.path }));
       }
       const onImage = (done: number, total: number): void => onProgress?.({ phase: 'decode', loaded: done, total });
-      return loadImageFolder(entries, { id: req.id, name: req.name, ...opts.size }, decode, onImage);
+      return loadImageFolder(entries, { id: req.id, name: req.name, ...opts.size, limits }, decode, onImage);
     }
   }
 }

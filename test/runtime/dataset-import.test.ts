@@ -39,6 +39,19 @@ describe('importUpload', () => {
     expect((await listDatasets(db)).records.map((d) => d.id)).toEqual(['kept']);
   });
 
+  it('refuses a dataset too large for the device from its header, before reading the rest', async () => {
+    // The header announces 2 million 64×64 images (8 GiB) but the file holds only the header: the size check
+    // must speak first, so the refusal cannot have come from reading (and finding the file truncated).
+    const header = new Uint8Array(16);
+    const view = new DataView(header.buffer);
+    [0x0803, 2_000_000, 64, 64].forEach((v, i) => view.setUint32(i * 4, v));
+    const limits = { maxDatasetBytes: 64 * 1024 ** 2 };
+    await expect(parseUpload(req([file('huge-images.idx3', header), file('l', idxLabels(labels))]), undefined, undefined, limits))
+      .rejects.toThrow(/huge-images.idx3: the dataset needs about 7814\.\d MiB in memory, more than the 64\.0 MiB/);
+    const cifar = { ...req([file('data_batch_1.bin', new Uint8Array(3073 * 30))]), options: { format: 'cifar' as const, cifar: {} } };
+    await expect(parseUpload(cifar, undefined, undefined, { maxDatasetBytes: 3073 * 10 })).rejects.toThrow(/more than the/);
+  });
+
   it('a blocked download says so and points to upload', async () => {
     const { db } = await freshDb();
     const blocked = (): Promise<Response> => Promise.reject(new TypeError('Failed to fetch'));
