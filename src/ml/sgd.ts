@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedWeights, WeightSpec } from '../core/weights.ts';
 import { weightValues } from '../core/weights.ts';
 import { readWeightsAsync } from './weights-io.ts';
+import { sumAll } from './ops/sum.ts';
 
 export interface SgdConfig {
   momentum: number;
@@ -48,7 +49,8 @@ export class Sgd {
       const gs = live.map((p) => grads[p.variable.name] as tf.Tensor);
       let coef: tf.Tensor | null = null;
       if (gradClip > 0 && Number.isFinite(gradClip)) {
-        const norm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))));
+        // Summed in small groups: one AddN over ~100 gradients exceeds WebGPU's storage-buffer limit per shader.
+        const norm = tf.sqrt(sumAll(gs.map((g) => tf.sum(tf.square(g)))));
         coef = tf.minimum(tf.scalar(1), tf.div(tf.scalar(gradClip), tf.add(norm, 1e-6)));
       }
       live.forEach((p, i) => {

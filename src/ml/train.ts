@@ -16,6 +16,7 @@ import type { SgdState } from './sgd.ts';
 import { Sgd } from './sgd.ts';
 import { evaluate } from './evaluate.ts';
 import { readWeightsAsync } from './weights-io.ts';
+import { sumAll } from './ops/sum.ts';
 import { JobCancelledError, NanLossError } from './errors.ts';
 
 /** State at the end of an epoch; `epoch` = epochs completed (= history.length), resume starts after it. */
@@ -98,7 +99,7 @@ function trainStep(ctx: EpochContext, batch: Batch, lr: number): tf.Tensor1D {
       const ce = tf.losses.softmaxCrossEntropy(batch.y, logits) as tf.Scalar;
       kept.push(tf.keep(ce), tf.keep(tf.sum(tf.equal(tf.argMax(logits, 1), batch.labels).toFloat())));
       if (opts.l1Alpha === 0 || alphas.length === 0) return ce;
-      return tf.add(ce, tf.mul(opts.l1Alpha, tf.addN(alphas.map((a) => tf.sum(tf.abs(a)))))) as tf.Scalar;
+      return tf.add(ce, tf.mul(opts.l1Alpha, sumAll(alphas.map((a) => tf.sum(tf.abs(a)))))) as tf.Scalar;
     }, net.trainable);
     kept.push(value, ...Object.values(grads));
     ctx.sgd.step(grads, lr);
