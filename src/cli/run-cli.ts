@@ -1,0 +1,55 @@
+// The headless runner's main: parse the arguments, pick the backend, load the dataset, run the search with a
+// progress bar on stderr, and write the frontier export (and optionally the pool as CSV).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { frontierToCsv, type FrontierExport } from '../core/export-format.ts';
+import { makePreset } from '../core/presets.ts';
+import { APP_VERSION } from '../runtime/app-info.ts';
+import { parseCliArgs, type CliArgs } from './args.ts';
+import { chooseNodeBackend, describeBackend } from './backend.ts';
+import { runHeadlessSearch } from './headless-search.ts';
+import { loadDatasetFromDisk } from './load-dataset.ts';
+import { createProgressBar } from './progress.ts';
+
+export interface CliOutcome {
+  args: CliArgs;
+  backend: string;
+  frontier: FrontierExport;
+}
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+export async function runSearchCli(argv: readonly string[], stderr: NodeJS.WriteStream = process.stderr): Promise<CliOutcome> {
+  const args = parseCliArgs(argv);
+  const bar = createProgressBar(stderr, !args.quiet);
+  const backendInfo = await chooseNodeBackend(args.backend);
+  const backend = describeBackend(backendInfo);
+  bar.log(`backend: ${backend}`);
+  const dataset = loadDatasetFromDisk(args.dataset);
+  bar.log(`dataset: ${dataset.name}, ${dataset.train.count} training images ${dataset.shape.height}×${dataset.shape.width}×${dataset.shape.channels}, ${dataset.numClasses} classes`);
+  const preset = makePreset(args.preset, {
+    ...(args.seed !== null ? { seed: args.seed } : {}),
+    ...(args.maxPoolSize !== null ? { maxPoolSize: args.maxPoolSize } : {}),
+    ...(args.examplesPerClass !== null ? { examplesPerClass: args.examplesPerClass } : {}),
+  });
+  const maxPoints = preset.maxPoolSize;
+  let points = 0;
+  const { frontier, state } = await runHeadlessSearch({
+    dataset, preset, strategy: args.strategy, appVersion: APP_VERSION,
+    onProgress: (job, p) => bar.update({ points, maxPoints, job: `${job.id.split('-').pop() ?? job.id} ${job.kind}`,
+      epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.trainLoss }),
+    onJobEnd: (r, s) => {
+      points = s.pool.length;
+      bar.log(`${r.jobId} ${r.kind} ${r.outcome}${r.error ? `: ${r.error}` : ''} in ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s; pool ${s.pool.length}`);
+    },
+  });
+  bar.done();
+  write(args.out, `${JSON.stringify(frontier, null, 2)}\n`);
+  if (args.csv) write(args.csv, frontierToCsv(frontier));
+  bar.log(`${state.finishReason ?? state.status}; ${frontier.points.length} points, ${frontier.hull.length} on the hull → ${args.out}`);
+  return { args, backend, frontier };
+}

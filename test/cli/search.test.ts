@@ -1,0 +1,81 @@
+// The headless runner end to end in-process on the CPU backend: a tiny synthetic IDX dataset on disk, a
+// Petridish search through seeds, a search and its post-train, a valid frontier export and CSV; bad flags.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { parseFrontierExport } from '../../src/core/export-format.ts';
+import { parseCliArgs } from '../../src/cli/args.ts';
+import { formatProgress } from '../../src/cli/progress.ts';
+import { runSearchCli } from '../../src/cli/run-cli.ts';
+import { idx } from '../data/make-files.ts';
+
+/** 8×8 images whose class is readable from which quadrant is bright, so training has something to learn. */
+function writeSyntheticIdx(dir: string, count: number): void {
+  const pixels = new Uint8Array(count * 64);
+  const labels: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const label = i % 3;
+    labels.push(label);
+    for (let p = 0; p < 64; p++) {
+      const row = Math.floor(p / 8);
+      pixels[i * 64 + p] = Math.floor(row / 3) === label ? 200 : (i * 7 + p * 13) % 50;
+    }
+  }
+  writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx([count, 8, 8], pixels));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx([count], labels));
+}
+
+describe('parseCliArgs', () => {
+  it('applies defaults and reads every flag', () => {
+    expect(parseCliArgs(['--out', 'a.json'])).toMatchObject({ dataset: 'mnist', preset: 'tiny', strategy: 'petridish', backend: 'auto', out: 'a.json' });
+    expect(parseCliArgs(['--out', 'a.json', '--strategy', 'random', '--seed', '3', '--max-pool-size', '5', '--backend', 'cpu', '--quiet']))
+      .toMatchObject({ strategy: 'random', seed: 3, maxPoolSize: 5, backend: 'cpu', quiet: true });
+  });
+
+  it('names the flag and the bad value', () => {
+    expect(() => parseCliArgs([])).toThrow(/--out: the output file is required/);
+    expect(() => parseCliArgs(['--out', 'a', '--preset', 'huge'])).toThrow(/--preset: "huge" is not one of tiny, standard, paper/);
+    expect(() => parseCliArgs(['--out', 'a', '--max-pool-size', '0'])).toThrow(/--max-pool-size: "0" is not an integer ≥ 1/);
+    expect(() => parseCliArgs(['--out', 'a', '--seed'])).toThrow(/--seed: a value is missing/);
+    expect(() => parseCliArgs(['--out', 'a', '--bogus', '1'])).toThrow(/unknown flag "--bogus"/);
+  });
+});
+
+describe('formatProgress', () => {
+  it('fills the bar with finished points plus the running job', () => {
+    const line = formatProgress({ points: 1, maxPoints: 2, job: 'j2 seed_train', epoch: 1, epochs: 1, batch: 1, batches: 2, loss: 1.5 });
+    expect(line).toBe(`[${'#'.repeat(18)}${'.'.repeat(6)}] 1/2 points | j2 seed_train e1/1 b1/2 loss 1.500`);
+  });
+});
+
+describe('runSearchCli', () => {
+  it('runs a tiny Petridish search on the CPU and writes a valid frontier export and CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-search-'));
+    writeSyntheticIdx(dir, 90);
+    const out = join(dir, 'out', 'run.json');
+    const csv = join(dir, 'out', 'run.csv');
+    const { backend, frontier } = await runSearchCli(['--dataset', dir, '--backend', 'cpu', '--max-pool-size', '3',
+      '--examples-per-class', '20', '--seed', '4', '--out', out, '--csv', csv, '--quiet']);
+    expect(backend).toMatch(/^cpu/);
+    expect(tf.getBackend()).toBe('cpu');
+    const parsed = parseFrontierExport(readFileSync(out, 'utf8'));
+    expect(parsed).toEqual(frontier);
+    expect(parsed.run.strategy).toBe('petridish');
+    expect(parsed.run.status).toBe('finished');
+    expect(parsed.dataset).toMatchObject({ shape: { height: 8, width: 8, channels: 1 }, numClasses: 3, trainCount: 90 });
+    expect(parsed.points.map((p) => p.stage)).toEqual(['seed_trained', 'seed_trained', 'search_trained']);
+    const child = parsed.points[2]!;
+    expect(parsed.points.map((p) => p.id)).toContain(child.parentId);
+    expect(child.choices).not.toBeNull();
+    expect(parsed.hull.length).toBeGreaterThan(0);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(4);
+  });
+
+  it('refuses a dataset path that does not exist, naming it', async () => {
+    await expect(runSearchCli(['--dataset', '/nonexistent/data', '--backend', 'cpu', '--out', '/tmp/x.json', '--quiet']))
+      .rejects.toThrow(/--dataset: "\/nonexistent\/data" does not exist/);
+  });
+});
