@@ -32,7 +32,7 @@ export const USAGE = `usage: npm run search -- --out run.json [options]
   --csv FILE                 also write the pool as CSV
   --quiet                    no progress bar`;
 
-const PRESETS: readonly PresetName[] = ['tiny', 'standard', 'paper'];
+const PRESETS: readonly PresetName[] = ['tiny', 'standard', 'paper', 'ecv2022'];
 const STRATEGIES: readonly SearchStrategy[] = ['petridish', 'random'];
 const BACKENDS: readonly CliBackend[] = ['auto', 'webgpu', 'cpu'];
 

@@ -82,7 +82,7 @@ const phaseRecipeSchema: z.ZodType<PhaseRecipe> = z.object({
 const rangeSchema = z.tuple([z.number().int(), z.number().int()]);
 
 export const searchPresetSchema: z.ZodType<SearchPreset> = z.object({
-  name: z.enum(['paper', 'standard', 'tiny']),
+  name: z.enum(['paper', 'standard', 'tiny', 'ecv2022']),
   space: searchSpaceSchema,
   initNodeChannels: positiveInt,
   stemMultiplier: positiveInt,

@@ -76,15 +76,12 @@ const TINY: SearchPreset = {
   examplesPerClass: 20,
 };
 
-export const PRESETS: Record<PresetName, SearchPreset> = { paper: PAPER, standard: STANDARD, tiny: TINY };
 
-/**
- * Archai's 2022 ECV configuration as a variant of `paper` (its name stays 'paper' because PresetName has no
- * entry for it): stride-2 stems (from the space), 32 channels ×1, batch 32, lr 0.033, cutout 6, 20M MAdd.
- */
+/** Archai's 2022 ECV configuration: stride-2 stems (from the space), 32 channels ×1, batch 32, lr 0.033, cutout 6, 20M MAdd. */
 const ECV_RECIPE: Partial<PhaseRecipe> = { batchSize: 32, lr: 0.033 };
 export const ECV2022_PRESET: SearchPreset = {
   ...PAPER,
+  name: 'ecv2022',
   space: 'ecv2022',
   initNodeChannels: 32,
   stemMultiplier: 1,
@@ -95,6 +92,8 @@ export const ECV2022_PRESET: SearchPreset = {
   maxMadd: 20e6,
 };
 
+export const PRESETS: Record<PresetName, SearchPreset> = { paper: PAPER, standard: STANDARD, tiny: TINY, ecv2022: ECV2022_PRESET };
+
 export type PresetOverrides = Partial<Omit<SearchPreset, 'seedGrid' | 'seedTrain' | 'search' | 'postTrain'>> & {
   seedGrid?: Partial<SearchPreset['seedGrid']>;
   seedTrain?: Partial<PhaseRecipe>;
@@ -103,8 +102,8 @@ export type PresetOverrides = Partial<Omit<SearchPreset, 'seedGrid' | 'seedTrain
 };
 
 /** A fresh copy of a preset (or of the ECV variant, via `'ecv2022'`) with overrides merged per field. */
-export function makePreset(name: PresetName | 'ecv2022', overrides: PresetOverrides = {}): SearchPreset {
-  const base = name === 'ecv2022' ? ECV2022_PRESET : PRESETS[name];
+export function makePreset(name: PresetName, overrides: PresetOverrides = {}): SearchPreset {
+  const base = PRESETS[name];
   if (!base) throw new Error(`makePreset: unknown preset ${JSON.stringify(name)} (paper, standard, tiny, ecv2022)`);
   const { seedGrid, seedTrain, search, postTrain, ...rest } = overrides;
   const preset: SearchPreset = {

@@ -23,7 +23,8 @@ export interface PhaseRecipe {
   maxValExamples?: number;
 }
 
-export type PresetName = 'paper' | 'standard' | 'tiny';
+/** `ecv2022` is Archai's 2022 configuration (mbconv candidates, stride-2 stems), kept as a second paper preset. */
+export type PresetName = 'paper' | 'standard' | 'tiny' | 'ecv2022';
 
 export interface SearchPreset {
   name: PresetName;
