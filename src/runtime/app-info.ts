@@ -8,7 +8,11 @@ export interface TestHooks {
   maxPoolSize?: number;
   crashFirstJobAfterBatches?: number;
   backendOrder?: BackendName[];
+  /** Keep a journal of job starts and commits in localStorage (JOURNAL_KEY), to check that no finished job reruns. */
+  journal?: boolean;
 }
+
+export const JOURNAL_KEY = 'petridish-job-journal';
 
 export function readTestHooks(search: string = globalThis.location?.search ?? ''): TestHooks {
   const q = new URLSearchParams(search);
@@ -19,5 +23,14 @@ export function readTestHooks(search: string = globalThis.location?.search ?? ''
   if (crash !== null && Number.isInteger(Number(crash))) hooks.crashFirstJobAfterBatches = Number(crash);
   const order = q.get('backends');
   if (order) hooks.backendOrder = order.split(',').filter((b): b is BackendName => b === 'webgpu' || b === 'webgl' || b === 'cpu');
+  if (q.get('journal') === '1') hooks.journal = true;
   return hooks;
+}
+
+/** Appends `type:jobId` to the localStorage journal (a test hook; survives reloads). */
+export function appendJournal(entry: { type: string; jobId: string }): void {
+  const store = globalThis.localStorage;
+  const list = JSON.parse(store.getItem(JOURNAL_KEY) ?? '[]') as string[];
+  list.push(`${entry.type}:${entry.jobId}`);
+  store.setItem(JOURNAL_KEY, JSON.stringify(list));
 }

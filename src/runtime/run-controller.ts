@@ -2,68 +2,23 @@
 // worker pool, persist, cancel), and rebuilds the run from IndexedDB after a reload. The only place with side
 // effects on the search; every event and command goes through one queue so they never interleave.
 import { createScheduler, reduce, restore, snapshot } from '../core/scheduler.ts';
-import type { RunSnapshot, SchedulerCommand, SchedulerConfig, SchedulerEvent, SchedulerState } from '../core/scheduler-types.ts';
+import type { RunSnapshot, SchedulerCommand, SchedulerEvent, SchedulerState } from '../core/scheduler-types.ts';
 import type { Job, JobResult } from '../core/search-types.ts';
 import type { NamedWeights } from '../core/weights.ts';
-import type { PetridishDb } from '../persistence/db.ts';
 import { deleteCheckpoint, getCheckpoint, putCheckpoint } from '../persistence/checkpoint-repo.ts';
 import { commitJobResult, listJobs, putJob } from '../persistence/job-repo.ts';
 import { listPoints, putPoint } from '../persistence/point-repo.ts';
-import type { RecordProblem, RunRecord, RunStatus } from '../persistence/records.ts';
+import type { RecordProblem, RunRecord } from '../persistence/records.ts';
 import { getRun, isReadOnlyRun, putRun } from '../persistence/run-repo.ts';
 import { getWeights } from '../persistence/weights-repo.ts';
-import type { WireCheckpoint, WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
-import type { JobCallbacks } from './worker-pool.ts';
+import type { WireCheckpoint, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
+import { JobCancelledError, classifyError } from '../ml/errors.ts';
 import { describeError } from './describe-error.ts';
+import { configOf, runStatusOf, weightsKeyOf, type ControllerDeps, type LiveJob, type NewRunOptions, type RunView } from './run-types.ts';
+import { jobErrorText } from './worker-pool.ts';
 
-/** What runs a job: the worker pool in the page, or a fake in tests. */
-export interface JobRunner {
-  run(request: WorkerJobRequest, cb: JobCallbacks, transfer?: Transferable[]): Promise<WorkerJobOutcome>;
-  cancel(jobId: string): void;
-}
-
-export interface LiveJob {
-  jobId: string;
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  startedAt: number;
-  updatedAt: number;
-  history: NonNullable<WorkerProgress['metrics']>[];
-}
-
-export interface RunView {
-  run: RunRecord;
-  state: SchedulerState;
-  live: Record<string, LiveJob>;
-  readOnly: boolean;
-  /** Records that could not be read back, and errors the run hit; shown to the user, never fatal. */
-  problems: string[];
-  /** Tensors left behind by the last job in its worker (must be 0). */
-  lastLeak: number;
-}
-
-export interface ControllerDeps {
-  db: PetridishDb;
-  dbName: string;
-  runner: JobRunner;
-  now: () => number;
-  onChange: (view: RunView) => void;
-  /** Test hook: the first job dispatched crashes its worker after this many batches. */
-  crashFirstJobAfterBatches?: number;
-}
-
-export interface NewRunOptions {
-  run: Omit<RunRecord, 'snapshot' | 'createdAt' | 'updatedAt' | 'status'>;
-  config: SchedulerConfig;
-}
-
-function runStatusOf(state: SchedulerState): RunStatus {
-  if (state.status === 'finished' || state.status === 'stopped' || state.status === 'paused') return state.status;
-  return 'running';
-}
+export type { ControllerDeps, JobRunner, LiveJob, NewRunOptions, RunView } from './run-types.ts';
+export { configOf, weightsKeyOf } from './run-types.ts';
 
 export class RunController {
   private queue: Promise<void> = Promise.resolve();
@@ -72,6 +27,8 @@ export class RunController {
   private problems: string[] = [];
   private lastLeak = 0;
   private crashHookUsed = false;
+  /** Jobs this controller asked to stop (pause, stop): their end is an interruption, not a failure. */
+  private cancelling = new Set<string>();
 
   private constructor(
     private readonly deps: ControllerDeps,
@@ -159,6 +116,7 @@ export class RunController {
         this.launch(cmd.job);
         return;
       case 'cancelJob':
+        this.cancelling.add(cmd.jobId);
         this.deps.runner.cancel(cmd.jobId);
         return;
       case 'saveJob': {
@@ -166,6 +124,7 @@ export class RunController {
         if (cmd.job.status === 'done' && weights) {
           await commitJobResult(db, { job: { ...cmd.job, runId }, point: null, weightsKey: weightsKeyOf(cmd.job), weights, runPatch: this.runPatch() });
           this.weights.delete(cmd.job.id);
+          this.deps.onJobEvent?.({ type: 'done', jobId: cmd.job.id });
         } else {
           await putJob(db, { ...cmd.job, runId });
           if (cmd.job.status === 'failed' || cmd.job.status === 'cancelled') await deleteCheckpoint(db, cmd.job.id);
@@ -177,6 +136,7 @@ export class RunController {
         if (!weights) throw new Error(`no weights in hand for finished job ${cmd.job.id}`);
         await commitJobResult(db, { job: { ...cmd.job, runId }, point: { ...cmd.point, runId }, weightsKey: cmd.point.weightsKey, weights, runPatch: this.runPatch() });
         this.weights.delete(cmd.job.id);
+        this.deps.onJobEvent?.({ type: 'done', jobId: cmd.job.id });
         return;
       }
       case 'updatePoint':
@@ -196,19 +156,30 @@ export class RunController {
 
   /** Starts a job on a worker; its end comes back as an event through the queue. */
   private launch(job: Job): void {
+    this.cancelling.delete(job.id);
     void this.dispatch({ type: 'jobStarted', jobId: job.id, now: this.deps.now() });
     void this.runOnWorker(job).then(
       (result) => this.dispatch({ type: 'jobDone', jobId: job.id, result, now: this.deps.now() }),
-      (e: unknown) => this.dispatch({ type: 'jobFailed', jobId: job.id, error: describeError(e), now: this.deps.now() }),
+      (e: unknown) => {
+        const now = this.deps.now();
+        // A job stopped on request goes back to the queue as it was; any other end is a failure (retried smaller).
+        if (this.cancelling.delete(job.id) || classifyError(e) === 'cancelled') return this.dispatch({ type: 'jobInterrupted', jobId: job.id, now });
+        return this.dispatch({ type: 'jobFailed', jobId: job.id, error: jobErrorText(e), now });
+      },
     );
   }
 
   private async runOnWorker(job: Job): Promise<JobResult> {
     const { db } = this.deps;
     const request = await this.buildRequest(job);
+    // A pause or stop that came while the request was being built: the job never reaches the runner.
+    if (this.cancelling.has(job.id)) throw new JobCancelledError(`job ${job.id} cancelled before it started`);
     const startedAt = this.deps.now();
     this.live = { ...this.live, [job.id]: { jobId: job.id, epoch: 0, epochs: 0, batch: 0, batches: 0, loss: NaN, startedAt, updatedAt: startedAt, history: request.resume?.history ?? [] } };
     this.notify();
+    this.deps.onJobEvent?.({ type: 'start', jobId: job.id });
+    // User Timing marks for bench/engine.ts (worker busy intervals, time to the first step after a reload).
+    performance.mark('petridish:job-start', { detail: job.id });
     try {
       const outcome = await this.deps.runner.run(request, {
         onProgress: (p) => this.onProgress(p),
@@ -221,6 +192,7 @@ export class RunController {
       this.weights.set(job.id, outcome.weights);
       return { ...outcome.result, weightsKey: weightsKeyOf(job) };
     } finally {
+      performance.mark('petridish:job-end', { detail: job.id });
       const { [job.id]: _done, ...rest } = this.live;
       this.live = rest;
     }
@@ -256,6 +228,7 @@ export class RunController {
   private onProgress(p: WorkerProgress): void {
     const prev = this.live[p.jobId];
     if (!prev) return;
+    if (performance.getEntriesByName('petridish:first-step').length === 0) performance.mark('petridish:first-step', { detail: { jobId: p.jobId, batch: p.batch } });
     const history = p.metrics && !prev.history.some((h) => h.epoch === p.metrics?.epoch) ? [...prev.history, p.metrics] : prev.history;
     this.live = { ...this.live, [p.jobId]: { ...prev, epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.loss, updatedAt: this.deps.now(), history } };
     this.notify();
@@ -270,20 +243,4 @@ export class RunController {
   private notify(): void {
     this.deps.onChange(this.view);
   }
-}
-
-export function weightsKeyOf(job: Pick<Job, 'id'>): string {
-  return `${job.id}/weights`;
-}
-
-export function configOf(run: RunRecord): SchedulerConfig {
-  return {
-    runId: run.id,
-    strategy: run.strategy,
-    preset: run.preset,
-    input: { height: run.dataset.shape.height, width: run.dataset.shape.width, channels: run.dataset.shape.channels },
-    numClasses: run.dataset.numClasses,
-    workers: run.workers,
-    budgetMadd: run.budgetMadd,
-  };
 }

@@ -93,7 +93,8 @@ export class Sim {
   readonly outputs: SchedulerOutput[] = [];
   maxRunning = 0;
   private readonly pending = new Map<string, { at: number; job: Job }>();
-  private readonly acks: string[] = [];
+  /** Cancellation answers still to deliver: an interruption when the cancel came from a pause. */
+  private readonly acks: { jobId: string; interrupted: boolean }[] = [];
 
   constructor(
     first: SchedulerOutput,
@@ -122,7 +123,7 @@ export class Sim {
         this.pending.set(cmd.job.id, { at: this.now + duration, job: cmd.job });
       } else if (cmd.type === 'cancelJob') {
         this.pending.delete(cmd.jobId);
-        this.acks.push(cmd.jobId);
+        this.acks.push({ jobId: cmd.jobId, interrupted: out.state.status === 'paused' });
       }
     }
     this.maxRunning = Math.max(this.maxRunning, this.pending.size);
@@ -132,7 +133,8 @@ export class Sim {
   step(): boolean {
     const ack = this.acks.shift();
     if (ack !== undefined) {
-      this.feed({ type: 'jobFailed', jobId: ack, error: 'cancelled', now: this.now });
+      if (ack.interrupted) this.feed({ type: 'jobInterrupted', jobId: ack.jobId, now: this.now });
+      else this.feed({ type: 'jobFailed', jobId: ack.jobId, error: 'cancelled', now: this.now });
       return true;
     }
     const next = [...this.pending.values()].sort((a, b) => a.at - b.at || a.job.id.localeCompare(b.job.id))[0];

@@ -204,18 +204,24 @@ describe('failures', () => {
 });
 
 describe('pause, resume, stop and stale events', () => {
-  it('dispatches nothing while paused but records what finishes, then resumes', () => {
+  it('pausing cancels running jobs back to the queue front, dispatches nothing, then resumes them', () => {
     const sim = new Sim(createScheduler(testConfig({ workers: 2 }), T0), T0);
-    sim.feed({ type: 'pause', now: T0 + 1 });
+    const running = sim.state.jobs.filter((j) => j.status === 'running').map((j) => j.id);
+    const paused = sim.feed({ type: 'pause', now: T0 + 1 });
+    expect(paused.commands.filter((c) => c.type === 'cancelJob').map((c) => (c.type === 'cancelJob' ? c.jobId : ''))).toEqual(running);
     sim.step();
     sim.step();
     expect(sim.state.status).toBe('paused');
-    expect(sim.state.pool.length).toBe(2);
+    expect(sim.state.pool.length).toBe(0);
     expect(sim.running()).toBe(0);
     expect(sim.state.queue.length).toBe(4);
+    expect(new Set(sim.state.queue.slice(0, 2))).toEqual(new Set(running));
     const out = sim.feed({ type: 'resume', now: sim.now + 5000 });
-    expect(out.commands.filter((c) => c.type === 'runJob').length).toBe(2);
-    expect(sim.state.elapsedSeconds).toBeLessThan((sim.now - T0) / 1000);
+    const restarted = out.commands.flatMap((c) => (c.type === 'runJob' ? [c.job] : []));
+    expect(restarted.map((j) => j.id).sort()).toEqual([...running].sort());
+    expect(restarted.every((j) => j.attempt === 1 && j.batchSizeScale === 1)).toBe(true);
+    // The 5 s spent paused do not count as running time.
+    expect(sim.state.elapsedSeconds).toBeLessThan(1);
   });
 
   it('stop cancels running jobs, waits for their answers, and ends stopped', () => {

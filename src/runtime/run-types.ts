@@ -1,0 +1,75 @@
+// The run controller's public types (runner, live job progress, the view it publishes, its dependencies) and
+// the small helpers that map between a stored run and the scheduler.
+import type { SchedulerConfig, SchedulerState } from '../core/scheduler-types.ts';
+import type { Job } from '../core/search-types.ts';
+import type { PetridishDb } from '../persistence/db.ts';
+import type { RunRecord, RunStatus } from '../persistence/records.ts';
+import type { WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
+import type { JobCallbacks } from './worker-pool.ts';
+
+/** What runs a job: the worker pool in the page, or a fake in tests. */
+export interface JobRunner {
+  run(request: WorkerJobRequest, cb: JobCallbacks, transfer?: Transferable[]): Promise<WorkerJobOutcome>;
+  cancel(jobId: string): void;
+}
+
+export interface LiveJob {
+  jobId: string;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  startedAt: number;
+  updatedAt: number;
+  history: NonNullable<WorkerProgress['metrics']>[];
+}
+
+export interface RunView {
+  run: RunRecord;
+  state: SchedulerState;
+  live: Record<string, LiveJob>;
+  readOnly: boolean;
+  /** Records that could not be read back, and errors the run hit; shown to the user, never fatal. */
+  problems: string[];
+  /** Tensors left behind by the last job in its worker (must be 0). */
+  lastLeak: number;
+}
+
+export interface ControllerDeps {
+  db: PetridishDb;
+  dbName: string;
+  runner: JobRunner;
+  now: () => number;
+  onChange: (view: RunView) => void;
+  /** Test hook: the first job dispatched crashes its worker after this many batches. */
+  crashFirstJobAfterBatches?: number;
+  /** Test hook: told when a job is handed to the runner and when its result is committed as done. */
+  onJobEvent?: (event: { type: 'start' | 'done'; jobId: string }) => void;
+}
+
+export interface NewRunOptions {
+  run: Omit<RunRecord, 'snapshot' | 'createdAt' | 'updatedAt' | 'status'>;
+  config: SchedulerConfig;
+}
+
+export function runStatusOf(state: SchedulerState): RunStatus {
+  if (state.status === 'finished' || state.status === 'stopped' || state.status === 'paused') return state.status;
+  return 'running';
+}
+
+export function weightsKeyOf(job: Pick<Job, 'id'>): string {
+  return `${job.id}/weights`;
+}
+
+export function configOf(run: RunRecord): SchedulerConfig {
+  return {
+    runId: run.id,
+    strategy: run.strategy,
+    preset: run.preset,
+    input: { height: run.dataset.shape.height, width: run.dataset.shape.width, channels: run.dataset.shape.channels },
+    numClasses: run.dataset.numClasses,
+    workers: run.workers,
+    budgetMadd: run.budgetMadd,
+  };
+}

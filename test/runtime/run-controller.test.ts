@@ -1,0 +1,183 @@
+// RunController against fake-indexeddb and a fake runner: a whole search, what is persisted, reopening mid-run,
+// retries of failing jobs, pause (cancel back to the queue, resume from the checkpoint) and stop.
+
+import { describe, expect, it } from 'vitest';
+import { NanLossError } from '../../src/ml/errors.ts';
+import type { SearchPreset } from '../../src/core/training-config.ts';
+import type { PetridishDb } from '../../src/persistence/db.ts';
+import { getCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
+import { listJobs } from '../../src/persistence/job-repo.ts';
+import { listPoints } from '../../src/persistence/point-repo.ts';
+import { getRun } from '../../src/persistence/run-repo.ts';
+import { getWeights } from '../../src/persistence/weights-repo.ts';
+import { RunController, type RunView } from '../../src/runtime/run-controller.ts';
+import { testConfig } from '../core/scheduler-harness.ts';
+import { tinySummary } from '../core/frontier-fixtures.ts';
+import { freshDb } from '../persistence/persistence-fixtures.ts';
+import { FakeRunner, isOver, waitUntil } from './fake-runner.ts';
+
+function setup(db: PetridishDb, runner: FakeRunner) {
+  let clock = 1_700_000_000_000;
+  const seen: { view: RunView | null; events: string[] } = { view: null, events: [] };
+  const deps = {
+    db,
+    dbName: 'test',
+    runner,
+    now: () => (clock += 10),
+    onChange: (v: RunView) => (seen.view = v),
+    onJobEvent: (e: { type: string; jobId: string }) => seen.events.push(`${e.type}:${e.jobId}`),
+  };
+  return { deps, seen };
+}
+
+function newRun(workers: number, preset: Partial<SearchPreset> = {}) {
+  const config = testConfig({ runId: 'r1', workers }, { maxPoolSize: 6, ...preset });
+  const run = { id: 'r1', name: 'test run', strategy: config.strategy, preset: config.preset, dataset: tinySummary, budgetMadd: null, workers };
+  return { run, config };
+}
+
+function doneCounts(events: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const e of events) if (e.startsWith('done:')) m.set(e.slice(5), (m.get(e.slice(5)) ?? 0) + 1);
+  return m;
+}
+
+async function expectConsistentStore(db: PetridishDb, view: RunView): Promise<void> {
+  const points = (await listPoints(db, 'r1')).records;
+  expect(points.map((p) => p.id).sort()).toEqual(view.state.pool.map((p) => p.id).sort());
+  expect(new Set(points.map((p) => p.id)).size).toBe(points.length);
+  expect(new Set(points.map((p) => p.jobId)).size).toBe(points.length);
+  for (const p of points) expect((await getWeights(db, p.weightsKey)).record, `weights of ${p.id}`).not.toBeNull();
+}
+
+describe('RunController', () => {
+  it('runs a whole tiny search to its pool-size rule and persists it', async () => {
+    const { db } = await freshDb();
+    const runner = new FakeRunner(true);
+    const { deps, seen } = setup(db, runner);
+    await RunController.create(deps, newRun(2));
+    await waitUntil(() => isOver(seen.view), 'the search to finish');
+    const view = seen.view as RunView;
+    expect(view.state.status).toBe('finished');
+    expect(view.state.finishReason).toMatch(/^maxPoolSize/);
+    expect(view.state.pool.length).toBeGreaterThanOrEqual(6);
+    expect(view.state.pool.some((p) => p.stage === 'search_trained')).toBe(true);
+    expect(view.problems).toEqual([]);
+    await expectConsistentStore(db, view);
+    const stored = await getRun(db, 'r1');
+    expect(stored.record?.status).toBe('finished');
+    const jobs = (await listJobs(db, 'r1')).records;
+    expect(jobs.length).toBe(view.state.jobs.length);
+    expect(jobs.every((j) => j.status === 'done' || j.status === 'cancelled')).toBe(true);
+    // Every job ran once and was committed once.
+    const done = jobs.filter((j) => j.status === 'done').map((j) => j.id);
+    for (const id of done) expect(runner.requestsOf(id)).toHaveLength(1);
+    expect([...doneCounts(seen.events).values()].every((n) => n === 1)).toBe(true);
+    expect(doneCounts(seen.events).size).toBe(done.length);
+  });
+
+  it('a reopened run continues from the checkpoints without redoing finished jobs or duplicating points', async () => {
+    const { db } = await freshDb();
+    const first = new FakeRunner(false);
+    const a = setup(db, first);
+    await RunController.create(a.deps, newRun(2));
+    await waitUntil(() => first.pending.size === 2, 'two jobs on the first runner');
+    const [j1, j2] = [...first.pending.keys()] as [string, string];
+    first.answer(j1);
+    await waitUntil(() => first.pending.size === 2 && !first.pending.has(j1), 'the next job');
+    await first.checkpoint(j2, 1);
+    expect((await getCheckpoint(db, j2)).record?.epoch).toBe(1);
+    const runningBefore = [...first.pending.keys()];
+    // The page goes away: the first controller and its runner are abandoned mid-job.
+    const second = new FakeRunner(true);
+    const b = setup(db, second);
+    const c = await RunController.open(b.deps, 'r1', { readOnly: false });
+    expect(c.readOnly).toBe(false);
+    await waitUntil(() => isOver(b.seen.view), 'the reopened search to finish');
+    expect(second.requestsOf(j1)).toEqual([]);
+    expect(second.requestsOf(j2)[0]?.resume?.epoch).toBe(1);
+    for (const id of runningBefore) expect(second.requestsOf(id).length).toBeGreaterThanOrEqual(1);
+    const view = b.seen.view as RunView;
+    expect(view.state.pool.length).toBeGreaterThanOrEqual(6);
+    await expectConsistentStore(db, view);
+    const done = [...a.seen.events, ...b.seen.events].filter((e) => e.startsWith('done:'));
+    expect(new Set(done).size).toBe(done.length);
+  });
+
+  it('retries a failing job with half the batch size, then marks it failed with its error, and the search goes on', async () => {
+    const { db } = await freshDb();
+    const errors = [new Error('GPUDevice was lost: device lost'), new NanLossError(1, 3, Number.NaN)];
+    const failWith = (req: { job: { id: string; attempt: number } }) => (req.job.id === 'r1-j0001' ? (errors[req.job.attempt - 1] ?? null) : null);
+    const runner = new FakeRunner(true, failWith);
+    const { deps, seen } = setup(db, runner);
+    await RunController.create(deps, newRun(1));
+    await waitUntil(() => isOver(seen.view), 'the search to finish');
+    const tries = runner.requestsOf('r1-j0001').map((r) => [r.job.attempt, r.job.batchSizeScale]);
+    expect(tries).toEqual([[1, 1], [2, 0.5]]);
+    expect(runner.requestsOf('r1-j0001')[1]?.job.error).toMatch(/^GPU device lost/);
+    const job = seen.view?.state.jobs.find((j) => j.id === 'r1-j0001');
+    expect(job?.status).toBe('failed');
+    expect(job?.error).toMatch(/^NaN loss: non-finite training loss/);
+    const stored = (await listJobs(db, 'r1')).records.find((j) => j.id === 'r1-j0001');
+    expect(stored?.status).toBe('failed');
+    expect(seen.view?.state.status).toBe('finished');
+    expect(seen.view?.state.pool.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('pause cancels the running jobs back to the queue; resume continues them from their checkpoint', async () => {
+    const { db } = await freshDb();
+    const runner = new FakeRunner(false);
+    const { deps, seen } = setup(db, runner);
+    const c = await RunController.create(deps, newRun(2));
+    await waitUntil(() => runner.pending.size === 2, 'two running jobs');
+    const running = [...runner.pending.keys()];
+    await runner.checkpoint(running[0] as string, 1);
+    await c.pause();
+    expect(runner.cancels.sort()).toEqual([...running].sort());
+    await waitUntil(() => seen.view?.state.jobs.filter((j) => j.status === 'running').length === 0, 'the interruptions');
+    const state = seen.view?.state;
+    expect(state?.status).toBe('paused');
+    expect(state?.queue.slice(0, 2).sort()).toEqual([...running].sort());
+    expect(state?.jobs.filter((j) => running.includes(j.id)).every((j) => j.attempt === 1 && j.status === 'queued')).toBe(true);
+    expect(runner.requests).toHaveLength(2);
+    expect((await listJobs(db, 'r1')).records.filter((j) => running.includes(j.id)).every((j) => j.status === 'queued')).toBe(true);
+    expect((await getRun(db, 'r1')).record?.status).toBe('paused');
+    await c.resume();
+    await waitUntil(() => runner.pending.size === 2, 'the jobs to run again');
+    expect([...runner.pending.keys()].sort()).toEqual([...running].sort());
+    expect(runner.pending.get(running[0] as string)?.request.resume?.epoch).toBe(1);
+    expect(runner.pending.get(running[1] as string)?.request.resume).toBeNull();
+  });
+
+  it('stop cancels the running jobs and ends the run stopped; it reopens with nothing to run', async () => {
+    const { db } = await freshDb();
+    const runner = new FakeRunner(false);
+    const { deps, seen } = setup(db, runner);
+    const c = await RunController.create(deps, newRun(2));
+    await waitUntil(() => runner.pending.size === 2, 'two running jobs');
+    await c.stop();
+    await waitUntil(() => seen.view?.state.status === 'stopped', 'the stop');
+    expect(runner.cancels).toHaveLength(2);
+    expect((await getRun(db, 'r1')).record?.status).toBe('stopped');
+    const again = new FakeRunner(true);
+    const b = setup(db, again);
+    const reopened = await RunController.open(b.deps, 'r1', { readOnly: false });
+    await reopened.idle();
+    expect(again.requests).toEqual([]);
+    expect(reopened.view.state.status).toBe('stopped');
+  });
+
+  it('a finished run opens read-only and ignores commands', async () => {
+    const { db } = await freshDb();
+    const { deps, seen } = setup(db, new FakeRunner(true));
+    await RunController.create(deps, newRun(2, { maxPoolSize: 2 }));
+    await waitUntil(() => isOver(seen.view), 'the search to finish');
+    const runner = new FakeRunner(true);
+    const c = await RunController.open(setup(db, runner).deps, 'r1', { readOnly: false });
+    expect(c.readOnly).toBe(true);
+    await c.resume();
+    expect(runner.requests).toEqual([]);
+    expect(c.view.state.pool.length).toBeGreaterThanOrEqual(2);
+    expect(c.view.state.pool.length).toBe((await listPoints(db, 'r1')).records.length);
+  });
+});
