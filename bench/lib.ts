@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelDesc } from '../src/core/model-desc.ts';
 import { validateDesc } from '../src/core/validate-desc.ts';
 import { enableNodeWebgpu, nodeWebgpuFailureReason } from '../src/ml/node-webgpu.ts';
+import type { ArchName } from './measure.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -24,7 +25,7 @@ export function numFlag(name: string, fallback: number): number {
   return v;
 }
 
-export type ArchName = 'seed' | 'grown';
+export type { ArchName } from './measure.ts';
 
 /** The reference architectures; the bundled GPU script passes their folder with --archs. */
 export function loadReferenceArch(name: ArchName): ModelDesc {

@@ -6,15 +6,18 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 PACK="${PACK:-$ROOT/bench/results/gpu-pack}"
-rm -rf "$PACK" && mkdir -p "$PACK/dist/linux-x64" "$PACK/deb"
+# The xz'd binaries take minutes to make, so an existing one newer than its source is kept; the rest is rebuilt.
+mkdir -p "$PACK/dist/linux-x64" "$PACK/deb"
+rm -rf "$PACK/bench-gpu.mjs" "$PACK/reference-archs" "$PACK/deb"/* "$PACK/torch_reference.py"
 cd "$ROOT"
+xz_if_stale() { if [ "$2" -nt "$1" ]; then echo "prepare: keeping $2"; else xz -T2 -6 -c "$1" > "$2.tmp" && mv "$2.tmp" "$2"; fi; }
 
 # The bundle resolves dawn.node relative to itself (webgpu's index.js uses import.meta.url), hence dist/linux-x64.
 npx esbuild bench/throughput.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning \
   --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
   --outfile="$PACK/bench-gpu.mjs"
-xz -T2 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$PACK/dist/linux-x64/dawn.node.xz"
-xz -T2 -6 -c "$(command -v node)" > "$PACK/node.xz"
+xz_if_stale node_modules/webgpu/dist/linux-x64/dawn.node "$PACK/dist/linux-x64/dawn.node.xz"
+xz_if_stale "$(readlink -f "$(command -v node)")" "$PACK/node.xz"
 cp -r bench/reference-archs "$PACK/reference-archs"
 cp bench/gpu/torch_reference.py "$PACK/"
 (cd "$PACK/deb" && apt-get download libvulkan1 >/dev/null 2>&1) || echo "prepare: apt-get download libvulkan1 failed; run.sh will rely on a system Vulkan loader" >&2

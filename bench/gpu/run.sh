@@ -26,7 +26,7 @@ if [ -n "$NVIDIA_ICD" ] && [ -f "$NVIDIA_ICD" ]; then
 else
   echo "run.sh: no NVIDIA Vulkan ICD found; Dawn will use whatever adapter exists (SwiftShader when testing)"
 fi
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$OUT/gpu.csv" 2>/dev/null || echo "run.sh: nvidia-smi unavailable"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$OUT/gpu.csv" 2>/dev/null || { echo "run.sh: nvidia-smi unavailable"; rm -f "$OUT/gpu.csv"; }
 "$WORK/node" --version
 
 if [ "$QUICK" = "--quick" ]; then SIZES=(--batch 4 --steps 2 --matmul 256); else SIZES=(--batch 64 --steps 20 --matmul 2048); fi

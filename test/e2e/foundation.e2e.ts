@@ -25,7 +25,7 @@ describe('foundation: one tiny search end to end', () => {
     await expect(page.getByTestId('adapter-info').textContent()).resolves.toMatch(/swiftshader|google|nvidia|amd|intel|apple/i);
     await saveScreenshot(page, 'foundation-1-start');
 
-    await page.getByTestId('dataset-select').selectOption('mnist');
+    await page.getByTestId('dataset-mnist').check();
     await page.getByTestId('preset-select').selectOption('tiny');
     await page.getByTestId('start-button').click();
 
@@ -35,12 +35,17 @@ describe('foundation: one tiny search end to end', () => {
     const before = await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
     expect(before.length).toBeGreaterThanOrEqual(2);
 
+    // Pause (the running job stops at its next batch), reload, take the banner, and resume.
+    await page.getByTestId('pause-button').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 300_000 }).toMatch(/paused/);
     await page.reload();
     await page.getByTestId('resume-banner').waitFor({ timeout: 60_000 });
     await page.getByTestId('resume-run').click();
     await points.nth(before.length - 1).waitFor({ timeout: 60_000 });
     const after = await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
     expect(after.slice(0, before.length)).toEqual(before);
+    expect(await page.getByTestId('run-status').textContent()).toMatch(/paused/);
+    await page.getByTestId('resume-button').click();
 
     // The search continues to a grown child and stops at the pool-size rule.
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
@@ -63,6 +68,11 @@ describe('foundation: one tiny search end to end', () => {
       expect(p.error).toBeLessThanOrEqual(1);
     }
     expect(json.points.some((p) => p.onHull)).toBe(true);
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const rows = readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
+    expect(rows[0]).toMatch(/^id,parent_id,/);
+    expect(rows.slice(1).map((r) => r.split(',')[0]).sort()).toEqual([...ids].sort());
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });
