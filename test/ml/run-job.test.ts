@@ -87,4 +87,17 @@ describe('runJob', () => {
       .rejects.toThrow(/post_train job c2: initWeights/);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('leaves no tensor behind when cancelled at any batch of training or validation, search jobs included', async () => {
+    const before = tf.memory().numTensors;
+    // 2 training batches then 1 validation batch: stopping at the 1st, 2nd or 3rd check covers both loops.
+    for (const kind of ['seed_train', 'search'] as const) {
+      for (let stopAt = 1; stopAt <= 3; stopAt++) {
+        let checks = 0;
+        await expect(runJob({ job: job(`x${stopAt}`, kind, seedDesc), preset, dataset, initWeights: null, parentDesc: null,
+          shouldStop: () => ++checks >= stopAt })).rejects.toBeInstanceOf(JobCancelledError);
+        expect(tf.memory().numTensors, `${kind} cancelled at check ${stopAt}`).toBe(before);
+      }
+    }
+  });
 });
