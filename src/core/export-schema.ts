@@ -6,24 +6,13 @@ import type { ChoiceDesc, EdgeDesc, MacroTriple, ModelDesc, NodeDesc } from './m
 import type { PhaseRecipe, SearchPreset } from './training-config.ts';
 import type { CandidateChoices, EpochMetrics, InheritanceReport, Job, PoolPoint } from './search-types.ts';
 import type { DatasetSummary } from '../data/dataset.ts';
+import { ALL_PRIMITIVES } from './primitives.ts';
 
 const count = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
 const finite = z.number().finite();
 
-export const primitiveNameSchema = z.enum([
-  'max_pool_3x3',
-  'avg_pool_3x3',
-  'skip_connect',
-  'sep_conv_3x3',
-  'sep_conv_5x5',
-  'dil_conv_3x3',
-  'dil_conv_5x5',
-  'mbconv_r1',
-  'mbconv_r2',
-  'mbconv_r3',
-  'none',
-]);
+export const primitiveNameSchema = z.enum(ALL_PRIMITIVES);
 export const strideSchema = z.union([z.literal(1), z.literal(2)]);
 export const searchSpaceSchema = z.enum(['canonical', 'ecv2022']);
 

@@ -4,7 +4,7 @@
 import type { PrimitiveName, SearchSpaceName, Stride } from './model-desc.ts';
 
 /** Every primitive the description format knows, in a stable order. */
-export const ALL_PRIMITIVES: readonly PrimitiveName[] = [
+export const ALL_PRIMITIVES = [
   'max_pool_3x3',
   'avg_pool_3x3',
   'skip_connect',
@@ -16,7 +16,7 @@ export const ALL_PRIMITIVES: readonly PrimitiveName[] = [
   'mbconv_r2',
   'mbconv_r3',
   'none',
-];
+] as const satisfies readonly PrimitiveName[];
 
 /**
  * Petridish's candidate primitives per space (Archai's `PetridishOp.PRIMITIVES`). The order is the α column

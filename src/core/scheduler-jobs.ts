@@ -2,8 +2,7 @@
 // baseline's architectures.
 
 import { countCost } from './cost.ts';
-import { STEM_STRIDE } from './primitives.ts';
-import { buildSeedDesc } from './seeds.ts';
+import { presetSeedDesc } from './seeds.ts';
 import type { MacroTriple, ModelDesc } from './model-desc.ts';
 import type { Rng } from './rng.ts';
 import type { CandidateChoices, Job, JobKind, JobResult, PoolPoint } from './search-types.ts';
@@ -118,15 +117,6 @@ export function randomJobSpec(
   rng: Rng,
 ): NewJob {
   const macro = randomMacro(preset.seedGrid, rng);
-  const desc = buildSeedDesc({
-    space: preset.space,
-    input,
-    numClasses,
-    initNodeChannels: preset.initNodeChannels,
-    stemMultiplier: preset.stemMultiplier,
-    stemStride: STEM_STRIDE[preset.space],
-    macro,
-    rng,
-  });
+  const desc = presetSeedDesc(preset, input, numClasses, macro, rng);
   return { kind: 'seed_train', desc, macro, parentPointId: null, initWeightsKey: null };
 }

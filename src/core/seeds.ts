@@ -85,6 +85,20 @@ export function buildSeedDesc(opts: SeedDescOptions): ModelDesc {
   };
 }
 
+/** A random seed-style model of a preset's width and space (used by the seed grid and the random baseline). */
+export function presetSeedDesc(preset: SearchPreset, input: ModelDesc['input'], numClasses: number, macro: MacroTriple, rng: Rng): ModelDesc {
+  return buildSeedDesc({
+    space: preset.space,
+    input,
+    numClasses,
+    initNodeChannels: preset.initNodeChannels,
+    stemMultiplier: preset.stemMultiplier,
+    stemStride: STEM_STRIDE[preset.space],
+    macro,
+    rng,
+  });
+}
+
 /**
  * The seed models of a preset. Each macro triple gets its own stream derived from the run seed, so a seed's
  * cells do not depend on the grid's extent or order. The stem stride follows the space (STEM_STRIDE).
@@ -96,15 +110,6 @@ export function seedDescs(
 ): { macro: MacroTriple; desc: ModelDesc }[] {
   return seedGrid(preset.seedGrid).map((macro) => ({
     macro,
-    desc: buildSeedDesc({
-      space: preset.space,
-      input,
-      numClasses,
-      initNodeChannels: preset.initNodeChannels,
-      stemMultiplier: preset.stemMultiplier,
-      stemStride: STEM_STRIDE[preset.space],
-      macro,
-      rng: createRng(deriveSeed(preset.seed, 'seed', macro.reductions, macro.cells, macro.nodes)),
-    }),
+    desc: presetSeedDesc(preset, input, numClasses, macro, createRng(deriveSeed(preset.seed, 'seed', macro.reductions, macro.cells, macro.nodes))),
   }));
 }

@@ -13,13 +13,8 @@ export interface JobRunner {
   cancel(jobId: string): void;
 }
 
-export interface LiveJob {
-  jobId: string;
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  loss: number;
+/** A running job as the page sees it: its latest progress report, its timing and the epochs it finished. */
+export interface LiveJob extends Omit<WorkerProgress, 'metrics'> {
   startedAt: number;
   updatedAt: number;
   history: NonNullable<WorkerProgress['metrics']>[];
