@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 npx vite build --logLevel warn
-echo "Petridish is at http://localhost:4173 (Ctrl+C stops it)"
+echo "Petridish is at http://localhost:${PORT:-4173} (Ctrl+C stops it)"
 exec npx vite preview --port "${PORT:-4173}" --strictPort
