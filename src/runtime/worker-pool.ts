@@ -62,10 +62,27 @@ export class WorkerPool {
   private starting = new Set<string>();
   private cancelledWhileStarting = new Set<string>();
 
-  constructor(private readonly opts: PoolOptions) {}
+  private maxWorkers: number;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.maxWorkers = checkSize(opts.size);
+  }
 
   get size(): number {
-    return this.opts.size;
+    return this.maxWorkers;
+  }
+
+  /**
+   * Allows up to `n` workers at once (a run's "workers" setting). Growing starts workers for jobs that wait;
+   * shrinking stops idle workers above `n` at once and busy ones when their job ends.
+   */
+  resize(n: number): void {
+    this.maxWorkers = checkSize(n);
+    while (!this.closed && this.waiters.length > 0 && this.slots.length < this.maxWorkers) this.waiters.shift()?.(this.spawn());
+    for (const slot of [...this.slots]) {
+      if (this.slots.length <= this.maxWorkers) break;
+      if (slot.jobId === null) this.remove(slot);
+    }
   }
 
   get busy(): number {
@@ -188,11 +205,15 @@ export class WorkerPool {
     return slot;
   }
 
-  private replace(slot: Slot): void {
+  private remove(slot: Slot): void {
     slot.worker.terminate();
     this.slots = this.slots.filter((s) => s !== slot);
     slot.jobId = null;
-    if (!this.closed && this.waiters.length > 0) {
+  }
+
+  private replace(slot: Slot): void {
+    this.remove(slot);
+    if (!this.closed && this.waiters.length > 0 && this.slots.length < this.maxWorkers) {
       const next = this.waiters.shift();
       next?.(this.spawn());
     }
@@ -207,15 +228,24 @@ export class WorkerPool {
     };
     const free = this.slots.find((s) => s.jobId === null);
     if (free) return Promise.resolve(reserve(free));
-    if (this.slots.length < this.opts.size) return Promise.resolve(reserve(this.spawn()));
+    if (this.slots.length < this.maxWorkers) return Promise.resolve(reserve(this.spawn()));
     return new Promise((resolve) => this.waiters.push((s) => resolve(reserve(s))));
   }
 
   private release(slot: Slot): void {
     slot.jobId = null;
+    if (this.slots.length > this.maxWorkers) {
+      this.remove(slot);
+      return;
+    }
     const next = this.waiters.shift();
     if (next) next(slot);
   }
+}
+
+function checkSize(n: number): number {
+  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`WorkerPool: the number of workers must be an integer ≥ 1, got ${n}`);
+  return n;
 }
 
 /** After a crash, a timeout, a lost device or an out-of-memory error the worker's GPU state cannot be trusted. */

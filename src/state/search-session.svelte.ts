@@ -205,6 +205,8 @@ export class SearchSession {
     this.controller = c;
     this.view = c.view;
     this.selectedPointId = null;
+    // The run's "workers" setting: jobs its scheduler dispatched beyond one start as soon as the pool grows.
+    if (!c.readOnly) this.pool?.resize(c.view.run.workers);
     if (!c.readOnly) this.ticker = setInterval(() => void c.tick(), 5000);
     void this.refresh();
   }

@@ -124,6 +124,24 @@ describe('WorkerPool', () => {
     expect(p.busy).toBe(0);
   });
 
+  it('resize lets more jobs run at once, and shrinking stops workers above the new size', async () => {
+    const p = makePool({ size: 1 });
+    const a = p.run(request('coop-a'), cb);
+    const b = p.run(request('coop-b'), cb);
+    await sleep(10);
+    expect([p.busy, workers.length]).toEqual([1, 1]);
+    p.resize(2);
+    await sleep(10);
+    expect([p.busy, workers.length]).toEqual([2, 2]);
+    p.resize(1);
+    p.cancel('coop-a');
+    p.cancel('coop-b');
+    expect(jobErrorText(await a.catch((x: unknown) => x))).toMatch(/^cancelled/);
+    expect(jobErrorText(await b.catch((x: unknown) => x))).toMatch(/^cancelled/);
+    expect(workers.filter((w) => !w.terminated)).toHaveLength(1);
+    expect(() => p.resize(0)).toThrow(/integer ≥ 1, got 0/);
+  });
+
   it('a crashed worker rejects its job with WorkerCrashError and is replaced', async () => {
     const p = makePool();
     await expect(p.run(request('crash-1'), cb)).rejects.toThrow(WorkerCrashError);
