@@ -1,26 +1,14 @@
 // Seeded subsets with N examples per class, for quick searches on part of a dataset.
 import type { Dataset, DatasetSplit, ImageShape } from './dataset.ts';
 import { DatasetError } from './errors.ts';
-import { indicesPerClass } from './stats.ts';
+// The choice itself is the trainer's (split.ts), so a subset stored here and one the trainer takes agree.
+import { subsetPerClass as subsetIndices } from './split.ts';
 
 /** A uniform [0, 1) source: a plain function or an object with next(), so a core RNG can be passed as is. */
 export type RandomSource = (() => number) | { next(): number };
 
 function toFn(r: RandomSource): () => number {
   return typeof r === 'function' ? r : () => r.next();
-}
-
-/** Picks k of the indices uniformly (partial Fisher–Yates) and returns them sorted, so the split keeps file order. */
-function pick(indices: number[], k: number, random: () => number): number[] {
-  const a = indices.slice();
-  const n = Math.min(k, a.length);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(random() * (a.length - i));
-    const t = a[i] ?? 0;
-    a[i] = a[j] ?? 0;
-    a[j] = t;
-  }
-  return a.slice(0, n).sort((x, y) => x - y);
 }
 
 /** Copies the listed examples, in the given order, into a new split. */
@@ -41,10 +29,8 @@ export function takeExamples(split: DatasetSplit, shape: ImageShape, indices: re
  */
 export function subsetPerClass(split: DatasetSplit, shape: ImageShape, numClasses: number, perClass: number, random: RandomSource): DatasetSplit {
   if (!Number.isInteger(perClass) || perClass < 1) throw new DatasetError('subset', `examples per class must be a positive integer, got ${perClass}`);
-  const rnd = toFn(random);
-  const chosen = indicesPerClass(split.labels, numClasses).flatMap((idx) => pick(idx, perClass, rnd));
-  chosen.sort((x, y) => x - y);
-  return takeExamples(split, shape, chosen);
+  const next = toFn(random);
+  return takeExamples(split, shape, Array.from(subsetIndices(split.labels, numClasses, perClass, { next })));
 }
 
 /** A dataset whose training split (and, if `testPerClass` is given, test split) is cut down per class. */
