@@ -12,6 +12,7 @@ import type { NamedWeights } from '../core/weights.ts';
 import { summarizeDataset, type Dataset } from '../data/dataset.ts';
 import { runJob } from '../ml/run-job.ts';
 import type { TrainProgress } from '../ml/train.ts';
+import { weightsKeyOf } from '../core/scheduler-jobs.ts';
 
 export interface JobRecord {
   jobId: string;
@@ -46,10 +47,6 @@ export interface HeadlessSearchResult {
   jobs: JobRecord[];
   /** Trained weights by weights key (every finished job's). */
   weights: Map<string, NamedWeights>;
-}
-
-export function weightsKeyOf(job: Pick<Job, 'id'>): string {
-  return `${job.id}/weights`;
 }
 
 function errorText(e: unknown): string {

@@ -59,6 +59,11 @@ export function checkResult(job: Job, result: JobResult): void {
   }
 }
 
+/** Where a finished job's trained weights are stored (the app's IndexedDB and the headless runner alike). */
+export function weightsKeyOf(job: Pick<Job, 'id'>): string {
+  return `${job.id}/weights`;
+}
+
 /** The pool point of a finished training job; lineage points at the real parent and the count starts at 0. */
 export function makePoint(
   id: string,

@@ -1,7 +1,6 @@
 // The run controller's public types (runner, live job progress, the view it publishes, its dependencies) and
 // the small helpers that map between a stored run and the scheduler.
 import type { SchedulerConfig, SchedulerState } from '../core/scheduler-types.ts';
-import type { Job } from '../core/search-types.ts';
 import type { PetridishDb } from '../persistence/db.ts';
 import type { RunRecord, RunStatus } from '../persistence/records.ts';
 import type { WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
@@ -53,10 +52,6 @@ export function runStatusOf(state: SchedulerState): RunStatus {
   return 'running';
 }
 
-export function weightsKeyOf(job: Pick<Job, 'id'>): string {
-  return `${job.id}/weights`;
-}
-
 export function configOf(run: RunRecord): SchedulerConfig {
   return {
     runId: run.id,
@@ -68,3 +63,5 @@ export function configOf(run: RunRecord): SchedulerConfig {
     budgetMadd: run.budgetMadd,
   };
 }
+
+export { weightsKeyOf } from '../core/scheduler-jobs.ts';
