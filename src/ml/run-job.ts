@@ -29,6 +29,10 @@ export interface RunJobInput {
   shouldStop?: () => boolean;
   onProgress?: (p: TrainProgress) => void;
   onCheckpoint?: (c: TrainCheckpoint) => void | Promise<void>;
+  /** Clock (milliseconds) for the progress throttle and epoch timings; Date.now unless injected (tests). */
+  now?: () => number;
+  /** Minimum time between two progress reports inside an epoch (train.ts's default when absent). */
+  progressIntervalMs?: number;
 }
 
 export interface RunJobOutput {
@@ -127,6 +131,8 @@ export async function runJob(input: RunJobInput): Promise<RunJobOutput> {
       onProgress: input.onProgress,
       onEpochEnd: input.onCheckpoint,
       resume: input.resume,
+      now: input.now,
+      progressIntervalMs: input.progressIntervalMs,
     });
     let { desc, choices } = prepared;
     if (job.kind === 'search') ({ desc, choices } = finalizeCandidate(prepared.desc, await readAlphas(net, prepared.desc), preset.topK));

@@ -73,10 +73,28 @@ describe('runJob', () => {
     const full = makePreset('tiny', { seed: 5, initNodeChannels: 4, stemMultiplier: 1, examplesPerClass: 12,
       seedTrain: { ...phase, maxBatchesPerEpoch: undefined } });
     const batches: number[] = [];
+    // A clock that never advances: the throttle lets no report through inside the epoch, however slow the
+    // machine, so only the epoch-end report arrives.
     await runJob({ job: { ...job('s1', 'seed_train', seedDesc), batchSizeScale: 0.5 }, preset: full, dataset,
-      initWeights: null, parentDesc: null, onProgress: (p) => batches.push(p.batches) });
+      initWeights: null, parentDesc: null, now: () => 0, onProgress: (p) => batches.push(p.batches) });
     // 36 examples − 3 held out = 33, in batches of 8 × 0.5 = 4.
     expect(batches).toEqual([9]);
+  });
+
+  it('throttles progress by the injected clock, not the machine speed', async () => {
+    const full = makePreset('tiny', { seed: 5, initNodeChannels: 4, stemMultiplier: 1, examplesPerClass: 12,
+      seedTrain: { ...phase, maxBatchesPerEpoch: undefined } });
+    const reports: number[] = [];
+    const seconds: number[] = [];
+    let t = 0;
+    // Each reading of the clock moves it 10 s on: every batch passes the 2 s throttle.
+    const out = await runJob({ job: { ...job('s2', 'seed_train', seedDesc), batchSizeScale: 0.5 }, preset: full, dataset,
+      initWeights: null, parentDesc: null, now: () => (t += 10_000), progressIntervalMs: 2000,
+      onProgress: (p) => { reports.push(p.batch); if (p.batch === p.batches) seconds.push(p.history.at(-1)!.seconds); } });
+    expect(reports).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(out.result.history[0]!.seconds).toBeGreaterThan(0);
+    expect(out.result.history[0]!.seconds % 10).toBe(0);
+    expect(seconds).toEqual([out.result.history[0]!.seconds]);
   });
 
   it('cancels through shouldStop and rejects bad jobs, without leaks', async () => {
