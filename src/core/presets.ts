@@ -148,4 +148,10 @@ function checkPreset(p: SearchPreset): void {
   checkRecipe(p.seedTrain, 'seedTrain');
   checkRecipe(p.search, 'search');
   checkRecipe(p.postTrain, 'postTrain');
+  // Validation sets are nested prefixes of one per-class order (run-split.ts): a grown child is scored on the
+  // post-training set, which its ancestors (seed and search phases) must have held out too.
+  const post = p.postTrain.valFraction;
+  if (post > p.seedTrain.valFraction || post > p.search.valFraction) {
+    throw new Error(`preset.postTrain.valFraction: ${post} is larger than seedTrain.valFraction (${p.seedTrain.valFraction}) or search.valFraction (${p.search.valFraction}); grown children would be scored on examples their ancestors trained on`);
+  }
 }

@@ -1,11 +1,12 @@
-// Seeded, stratified index selection on a training split: a per-class subset for quick searches, and the
-// held-out validation slice (both pure; they return index arrays and never copy pixels).
+// Seeded, stratified index selection on a split: a per-class subset and the shuffle it and the run's split
+// (splits/run-split.ts) are built on (pure; they return index arrays and never copy pixels).
 
 /** The randomness the selection needs: `next()` uniform in [0, 1). The core's seeded Rng satisfies it. */
 export interface UnitRandom {
   next(): number;
 }
 
+/** One phase's training and validation examples (indices into the training split). */
 export interface SplitIndices {
   /** Ascending. */
   train: Int32Array;
@@ -58,28 +59,4 @@ export function subsetPerClass(
     picked.push(...g.subarray(0, Math.min(perClass, g.length)));
   }
   return Int32Array.from(picked).sort();
-}
-
-/**
- * Holds out round(n_c · valFraction) examples of every class c for validation. A class with at least two
- * examples keeps at least one on each side when valFraction is in (0, 1), so no class vanishes from either.
- */
-export function stratifiedSplit(
-  labels: Uint8Array,
-  numClasses: number,
-  valFraction: number,
-  rng: UnitRandom,
-  indices: ArrayLike<number> = allIndices(labels.length),
-): SplitIndices {
-  if (!(valFraction >= 0 && valFraction < 1)) throw new Error(`valFraction must be in [0, 1), got ${valFraction}`);
-  const train: number[] = [];
-  const val: number[] = [];
-  for (const group of byClass(labels, numClasses, indices)) {
-    const g = shuffleInPlace(Int32Array.from(group), rng);
-    let nVal = Math.round(g.length * valFraction);
-    if (valFraction > 0 && g.length >= 2) nVal = Math.min(g.length - 1, Math.max(1, nVal));
-    val.push(...g.subarray(0, nVal));
-    train.push(...g.subarray(nVal));
-  }
-  return { train: Int32Array.from(train).sort(), val: shuffleInPlace(Int32Array.from(val), rng) };
 }

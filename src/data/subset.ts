@@ -1,7 +1,7 @@
 // Seeded subsets with N examples per class, for quick searches on part of a dataset.
 import type { Dataset, DatasetSplit, ImageShape } from './dataset.ts';
 import { DatasetError } from './errors.ts';
-// The choice itself is the trainer's (split.ts), so a subset stored here and one the trainer takes agree.
+// The per-class choice is split.ts's, the one implementation of it.
 import { subsetPerClass as subsetIndices } from './split.ts';
 
 /** A uniform [0, 1) source: a plain function or an object with next(), so a core RNG can be passed as is. */

@@ -8,7 +8,7 @@ import type { NamedWeights } from '../core/weights.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
 import { finalizeCandidate, insertCandidate } from '../core/grow.ts';
-import { stratifiedSplit, subsetPerClass } from '../data/split.ts';
+import { makeRunSplit, phaseSplit, type RunSplit } from '../data/splits/run-split.ts';
 import { channelStats } from '../data/normalize.ts';
 import { augmentPolicy } from '../data/augment.ts';
 import type { Network } from './network-types.ts';
@@ -41,22 +41,29 @@ export interface RunJobOutput {
 }
 
 /**
- * The examples a phase trains and validates on: the per-class subset first (same for every job of a run),
- * then a stratified validation split whose seed depends only on the run and the fraction, so every model
- * of a run is compared on the same held-out examples; normalisation statistics come from the training side.
+ * The run's one split of `dataset.train` (seeded from the run's seed only): the per-class subset and the
+ * per-class order that every phase's validation set is a prefix of. The same for every job of a run.
+ */
+export function runSplitOf(dataset: Dataset, preset: SearchPreset): RunSplit {
+  return makeRunSplit(dataset.train.labels, { numClasses: dataset.numClasses, examplesPerClass: preset.examplesPerClass, testFraction: 0 },
+    createRng(deriveSeed(preset.seed, 'run-split')));
+}
+
+/**
+ * The examples a phase trains and validates on: a nested, stratified cut of the run's split (`runSplitOf`),
+ * so the post-training and seed validation sets (10 %) lie inside the search phase's (20 %) and no model is
+ * scored on an example it or an ancestor trained on; normalisation statistics come from the training side.
+ * Throws when the validation set is empty.
  */
 export function preparePhaseData(dataset: Dataset, recipe: PhaseRecipe, preset: SearchPreset): PhaseData {
-  const { labels } = dataset.train;
-  const pool = preset.examplesPerClass === null ? undefined
-    : subsetPerClass(labels, dataset.numClasses, preset.examplesPerClass, createRng(deriveSeed(preset.seed, 'subset')));
-  const rng = createRng(deriveSeed(preset.seed, 'split', recipe.valFraction));
-  const { train, val } = stratifiedSplit(labels, dataset.numClasses, recipe.valFraction, rng, pool);
+  const { train, val } = phaseSplit(runSplitOf(dataset, preset), recipe.valFraction);
   if (val.length === 0) throw new Error(`dataset ${dataset.id}: the validation split is empty (valFraction ${recipe.valFraction})`);
   return { split: dataset.train, shape: dataset.shape, numClasses: dataset.numClasses, trainIdx: train, valIdx: val,
     stats: channelStats(dataset.train.images, dataset.shape, train) };
 }
 
-function recipeOf(preset: SearchPreset, job: Job): { recipe: PhaseRecipe; l1Alpha: number } {
+/** The recipe a job trains with, and its L1 penalty on α (search phase only). */
+export function recipeOf(preset: SearchPreset, job: Pick<Job, 'kind'>): { recipe: PhaseRecipe; l1Alpha: number } {
   if (job.kind === 'seed_train') return { recipe: preset.seedTrain, l1Alpha: 0 };
   if (job.kind === 'search') return { recipe: preset.search, l1Alpha: preset.l1Alpha };
   return { recipe: preset.postTrain, l1Alpha: 0 };

@@ -40,4 +40,10 @@ describe('presets', () => {
     expect(() => makePreset('tiny', { postTrain: { epochs: 0 } })).toThrow(/preset\.postTrain\.epochs/);
     expect(() => makePreset('tiny', { seedGrid: { cells: [5, 3] } })).toThrow(/preset\.seedGrid\.cells/);
   });
+
+  it('refuses validation fractions that would score grown children on their ancestors\' training examples', () => {
+    expect(() => makePreset('standard', { postTrain: { valFraction: 0.3 } })).toThrow(/preset\.postTrain\.valFraction: 0\.3 is larger than seedTrain\.valFraction \(0\.1\)/);
+    expect(() => makePreset('standard', { seedTrain: { valFraction: 0.05 } })).toThrow(/postTrain\.valFraction: 0\.1 is larger/);
+    expect(makePreset('standard', { seedTrain: { valFraction: 0.2 } }).seedTrain.valFraction).toBe(0.2);
+  });
 });

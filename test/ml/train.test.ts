@@ -6,7 +6,7 @@ import type { PhaseData } from '../../src/ml/batches.ts';
 import { trainPhase, type TrainCheckpoint, type TrainOptions, type TrainProgress } from '../../src/ml/train.ts';
 import { JobCancelledError, NanLossError } from '../../src/ml/errors.ts';
 import { channelStats } from '../../src/data/normalize.ts';
-import { stratifiedSplit } from '../../src/data/split.ts';
+import { makeRunSplit, phaseSplit } from '../../src/data/splits/run-split.ts';
 import { createRng } from '../../src/core/rng.ts';
 import { syntheticSplit, tinyDesc, tinyNetwork } from './tiny-network.ts';
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 const shape = { height: 8, width: 8, channels: 2 };
 const split = syntheticSplit(160, 8, 8, 2, 4, 1);
-const idx = stratifiedSplit(split.labels, 4, 0.25, createRng(2));
+const idx = phaseSplit(makeRunSplit(split.labels, { numClasses: 4, examplesPerClass: null, testFraction: 0 }, createRng(2)), 0.25);
 const data: PhaseData = { split, shape, numClasses: 4, trainIdx: idx.train, valIdx: idx.val,
   stats: channelStats(split.images, shape, idx.train) };
 const recipe: PhaseRecipe = { epochs: 3, batchSize: 16, lr: 0.05, minLr: 0.001, momentum: 0.9, weightDecay: 3e-4,
