@@ -16,26 +16,42 @@ export function reluConvBn(
   return (x, mode) => bn(tf.conv2d(tf.relu(x), w as tf.Tensor4D, stride, 'same'), mode);
 }
 
-/** Inserts (d − 1) zeros between the taps of a [k, k, C, 1] depthwise filter along `axis` (0 or 1). */
-function dilateAxis(f: tf.Tensor4D, d: number, axis: 0 | 1): tf.Tensor4D {
-  const [kh, kw, c] = f.shape;
-  if (axis === 0) {
-    const spread = tf.pad(f.reshape([kh, 1, kw * c, 1]), [[0, 0], [0, d - 1], [0, 0], [0, 0]]);
-    return spread.reshape([kh * d, kw, c, 1]).slice([0, 0, 0, 0], [kh * d - d + 1, kw, c, 1]) as tf.Tensor4D;
-  }
-  const spread = tf.pad(f.reshape([kh, kw, 1, c]), [[0, 0], [0, 0], [0, d - 1], [0, 0]]);
-  return spread.reshape([kh, kw * d, c, 1]).slice([0, 0, 0, 0], [kh, kw * d - d + 1, c, 1]) as tf.Tensor4D;
+/**
+ * Depthwise conv with PyTorch's symmetric padding (k−1)·d/2, so a stride-2 output is centred on even
+ * positions as in Archai. x [N, H, W, C], w [k, k, C, 1] → [N, ceil(H/s), ceil(W/s), C].
+ */
+export function depthwise(x: tf.Tensor4D, w: tf.Tensor4D, stride: Stride, dilation: number): tf.Tensor4D {
+  if (dilation === 1) return tf.depthwiseConv2d(x, w, stride, (w.shape[0] - 1) / 2);
+  if (dilation !== 2) throw new Error(`depthwise: dilation ${dilation} is not supported (1 or 2)`);
+  return dilatedDepthwise(x, w, stride);
 }
 
 /**
- * Depthwise conv with PyTorch's symmetric padding (k−1)·d/2, so a stride-2 output is centred on even
- * positions as in Archai. TF.js has no gradient for dilated depthwise convs (and no stride 2 with dilation
- * 2), so a dilated filter is spread out with zeros into an ordinary, differentiable one.
+ * The dilation-2 depthwise conv with the k×k filter itself. TF.js has no gradient for dilated depthwise
+ * convs (and no stride 2 with dilation 2), so the input is split into its four 2×2 phases (the even and odd
+ * rows and columns of the padded input): a dilation-2 tap pattern on the input is an undilated one on each
+ * phase. Stride 1 convolves every phase (spaceToBatchND → undilated conv → batchToSpaceND, as TF's
+ * `with_space_to_batch` does); stride 2 only ever reads the even phase, since the padding 2·(k−1)/2 is even.
+ * Both steps have gradients, and the work is k² taps per output instead of (2k−1)².
  */
-function depthwise(x: tf.Tensor4D, w: tf.Variable, stride: Stride, dilation: number): tf.Tensor4D {
-  let f = w as tf.Tensor4D;
-  if (dilation > 1) f = dilateAxis(dilateAxis(f, dilation, 0), dilation, 1);
-  return tf.depthwiseConv2d(x, f, stride, (f.shape[0] - 1) / 2);
+function dilatedDepthwise(x: tf.Tensor4D, w: tf.Tensor4D, stride: Stride): tf.Tensor4D {
+  const [n, h, wd, c] = x.shape;
+  const p = w.shape[0] - 1;
+  // One extra row/column of zeros at the end makes the padded size even, as the 2×2 split needs.
+  const eh = h % 2;
+  const ew = wd % 2;
+  if (stride === 1) {
+    const phases = tf.spaceToBatchND(x, [2, 2], [[p, p + eh], [p, p + ew]]) as tf.Tensor4D;
+    const y = tf.depthwiseConv2d(phases, w, 1, 'valid');
+    return tf.batchToSpaceND(y, [2, 2], [[0, eh], [0, ew]]) as tf.Tensor4D;
+  }
+  const hp = (h + 2 * p + eh) / 2;
+  const wp = (wd + 2 * p + ew) / 2;
+  const padded = tf.pad(x, [[0, 0], [p, p + eh], [p, p + ew], [0, 0]]);
+  // Even rows, then even columns, each as a rank-3 slice (WebGPU's slice gradient stops at rank 4).
+  const rows = padded.reshape([n * hp, 2, 2 * wp * c]).slice([0, 0, 0], [n * hp, 1, 2 * wp * c]);
+  const even = rows.reshape([n * hp * wp, 2, c]).slice([0, 0, 0], [n * hp * wp, 1, c]).reshape([n, hp, wp, c]);
+  return tf.depthwiseConv2d(even as tf.Tensor4D, w, 1, 'valid');
 }
 
 /**
@@ -45,7 +61,7 @@ function depthwise(x: tf.Tensor4D, w: tf.Variable, stride: Stride, dilation: num
 export function dilConv(
   store: VarStore, path: string, c: number, k: number, stride: Stride, dilation: number, affine: boolean, suffix = '',
 ): Layer {
-  const dw = store.conv(`${path}/dw${suffix}`, [k, k, c, 1], true);
+  const dw = store.conv(`${path}/dw${suffix}`, [k, k, c, 1], true) as tf.Tensor4D;
   const pw = store.conv(`${path}/pw${suffix}`, [1, 1, c, c]);
   const bn = batchNormLayer(store, `${path}/bn${suffix}`, c, affine);
   return (x, mode) => bn(tf.conv2d(depthwise(tf.relu(x), dw, stride, dilation), pw as tf.Tensor4D, 1, 'same'), mode);
@@ -62,7 +78,7 @@ export function sepConv(store: VarStore, path: string, c: number, k: number, str
 export function mbConv(store: VarStore, path: string, c: number, r: number, stride: Stride, affine: boolean): Layer {
   const cMid = c * r;
   const expand = store.conv(`${path}/expand`, [1, 1, c, cMid]);
-  const dw = store.conv(`${path}/dw`, [3, 3, cMid, 1], true);
+  const dw = store.conv(`${path}/dw`, [3, 3, cMid, 1], true) as tf.Tensor4D;
   const project = store.conv(`${path}/project`, [1, 1, cMid, c]);
   const biases = affine
     ? [store.zeros(`${path}/expand/bias`, [cMid]), store.zeros(`${path}/dw/bias`, [cMid]), store.zeros(`${path}/project/bias`, [c])]
