@@ -6,6 +6,7 @@ import { inputLabel } from '../core/shapes.ts';
 import type { NodeDesc } from '../core/model-desc.ts';
 import { buildCandidate, type NodeLayer } from './candidate.ts';
 import { batchNormLayer } from './ops/batch-norm.ts';
+import { dropPath, dropsPath, withDropPath } from './ops/drop-path.ts';
 import { reluConvBn } from './ops/conv-blocks.ts';
 import { factorizedReduce } from './ops/factorized-reduce.ts';
 import type { Mode } from './ops/layer.ts';
@@ -30,10 +31,10 @@ function buildNode(store: VarStore, plan: CellPlan, node: NodeDesc, alpha: tf.Va
     return buildCandidate(store, prefix, plan.template, node, c, alpha);
   }
   if (node.kind === 'sum') {
-    const edges = node.edges.map((e, j) => ({
-      input: e.input,
-      layer: buildPrimitive(store, `${where}/e${j}/${e.op}`, e.op, c, e.stride, true),
-    }));
+    const edges = node.edges.map((e, j) => {
+      const layer = buildPrimitive(store, `${where}/e${j}/${e.op}`, e.op, c, e.stride, true);
+      return { input: e.input, layer: dropsPath(e.op) ? withDropPath(layer) : layer };
+    });
     return (states, mode) => {
       // Archai's degenerate edgeless node passes the last state through.
       if (edges.length === 0) return input(states, states.length - 1, where);
@@ -47,9 +48,10 @@ function buildNode(store: VarStore, plan: CellPlan, node: NodeDesc, alpha: tf.Va
   }));
   const proj = store.conv(`${where}/proj/conv`, [1, 1, branches.length * c, c]);
   const bn = batchNormLayer(store, `${where}/proj/bn`, c, true);
+  // A finalised node is one multi-input edge in Archai (`multi_op`), so drop path covers its whole output.
   return (states, mode) => {
     const outs = branches.map((b) => b.layer(input(states, b.input, where), mode));
-    return bn(tf.conv2d(tf.concat(outs, 3), proj as tf.Tensor4D, 1, 'same'), mode);
+    return dropPath(bn(tf.conv2d(tf.concat(outs, 3), proj as tf.Tensor4D, 1, 'same'), mode), mode);
   };
 }
 

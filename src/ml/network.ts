@@ -6,8 +6,9 @@ import type { CellKind, ModelDesc, NodeDesc } from '../core/model-desc.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
 import { cellPlans, headInChannels, stemPlan } from '../core/shapes.ts';
 import type { NamedWeights } from '../core/weights.ts';
+import { auxTowerPlan, buildAuxTower, type AuxTower } from './aux-tower.ts';
 import { buildCell } from './cell.ts';
-import type { ForwardResult, Network, StatUpdate } from './network-types.ts';
+import type { ForwardOptions, ForwardResult, Network, StatUpdate } from './network-types.ts';
 import { batchNormLayer } from './ops/batch-norm.ts';
 import type { Layer, Mode } from './ops/layer.ts';
 import { VarStore } from './var-store.ts';
@@ -40,18 +41,33 @@ function buildStem(store: VarStore, desc: ModelDesc, name: string): Layer {
   return (x, mode) => bn(tf.conv2d(x, w as tf.Tensor4D, plan.stride, 'same'), mode);
 }
 
-function buildBody(store: VarStore, desc: ModelDesc, alphas: Record<CellKind, tf.Variable | null>) {
+interface BodyOutput {
+  logits: tf.Tensor2D;
+  /** The auxiliary tower's logits, in training mode when the network has a tower. */
+  auxLogits?: tf.Tensor2D;
+}
+
+function buildBody(store: VarStore, desc: ModelDesc, alphas: Record<CellKind, tf.Variable | null>, auxTower: boolean) {
   const stem0 = buildStem(store, desc, 'stem0');
   const stem1 = buildStem(store, desc, 'stem1');
   const cells = cellPlans(desc).map((plan) => buildCell(store, plan, alphas[plan.kind]));
   const cIn = headInChannels(desc);
   const headW = store.normal('head/w', [cIn, desc.numClasses], Math.sqrt(1 / cIn));
   const headB = store.zeros('head/b', [desc.numClasses]);
-  return (x: tf.Tensor4D, mode: Mode): tf.Tensor2D => {
+  // Built after the head so that every other variable keeps its place in the weight order.
+  const auxPlan = auxTower ? auxTowerPlan(desc) : null;
+  const aux: AuxTower | null = auxPlan ? buildAuxTower(store, auxPlan, desc.numClasses) : null;
+  const auxAt = auxPlan?.index ?? -1;
+  return (x: tf.Tensor4D, mode: Mode): BodyOutput => {
     let s0 = stem0(x, mode);
     let s1 = stem1(x, mode);
-    for (const cell of cells) [s0, s1] = [s1, cell(s0, s1, mode)];
-    return tf.mean(s1, [1, 2]).matMul(headW as tf.Tensor2D).add(headB) as tf.Tensor2D;
+    let auxLogits: tf.Tensor2D | undefined;
+    cells.forEach((cell, i) => {
+      [s0, s1] = [s1, cell(s0, s1, mode)];
+      if (aux && i === auxAt && mode.training) auxLogits = aux(s1, mode);
+    });
+    const logits = tf.mean(s1, [1, 2]).matMul(headW as tf.Tensor2D).add(headB) as tf.Tensor2D;
+    return auxLogits ? { logits, auxLogits } : { logits };
   };
 }
 
@@ -63,17 +79,26 @@ function checkInput(desc: ModelDesc, x: tf.Tensor4D): void {
   }
 }
 
+export interface BuildOptions {
+  seed: number;
+  /**
+   * Adds the auxiliary tower (final training only) when the model has more than one reduction; its variables
+   * live under `aux/` and it runs only in training mode (see aux-tower.ts).
+   */
+  auxTower?: boolean;
+}
+
 /**
  * Every variable is created here with its anatomy path; each gets its own random stream derived from
  * (seed, path), so a tensor's initial value does not depend on which other tensors the description has.
  */
-export function buildNetwork(desc: ModelDesc, opts: { seed: number }): Network {
+export function buildNetwork(desc: ModelDesc, opts: BuildOptions): Network {
   const store = new VarStore((path) => createRng(deriveSeed(opts.seed, 'weights', path)).next);
-  let body: (x: tf.Tensor4D, mode: Mode) => tf.Tensor2D;
+  let body: (x: tf.Tensor4D, mode: Mode) => BodyOutput;
   let alphas: Record<CellKind, tf.Variable | null>;
   try {
     alphas = buildAlphas(store, desc);
-    body = buildBody(store, desc, alphas);
+    body = buildBody(store, desc, alphas, opts.auxTower ?? false);
   } catch (err) {
     store.dispose();
     throw err;
@@ -83,11 +108,11 @@ export function buildNetwork(desc: ModelDesc, opts: { seed: number }): Network {
     variables: store.vars,
     trainable: store.trainable,
     alphas,
-    forward(x: tf.Tensor4D, training: boolean): ForwardResult {
+    forward(x: tf.Tensor4D, training: boolean, fopts?: ForwardOptions): ForwardResult {
       checkInput(desc, x);
-      const mode: Mode = { training, updates: [] };
-      const logits = tf.tidy(() => body(x, mode));
-      return { logits, statUpdates: mode.updates };
+      const mode: Mode = { training, updates: [], ...(fopts?.dropPath ? { dropPath: fopts.dropPath } : {}) };
+      const out = tf.tidy(() => body(x, mode) as unknown as tf.TensorContainerObject) as unknown as BodyOutput;
+      return { ...out, statUpdates: mode.updates };
     },
     applyStatUpdates(updates: StatUpdate[]): void {
       for (const u of updates) {

@@ -55,6 +55,18 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   onEpochEnd?: (c: TrainCheckpoint) => void | Promise<void>;
   resume?: TrainCheckpoint;
+  /**
+   * Final training (spec §5): drop path with this probability at the last epoch, ramped linearly from 0
+   * (epoch e of E uses p·e/E); 0 or absent = off.
+   */
+  dropPathProb?: number;
+  /** Final training: loss = CE(main) + auxWeight · CE(auxiliary tower); needs a network with the tower. */
+  auxWeight?: number;
+  /**
+   * What the per-epoch evaluation reads instead of `data.valIdx` (the final training, which has no validation
+   * split, evaluates the test split each epoch; it selects nothing with it).
+   */
+  evalData?: { data: PhaseData; indices: Int32Array };
   /** Minimum time between two progress reports inside an epoch. */
   progressIntervalMs?: number;
   now?: () => number;
@@ -86,20 +98,40 @@ function sgdParams(net: Network): { path: string; variable: tf.Variable }[] {
   });
 }
 
+/** Drop-path probability of 0-based epoch `e` of `epochs`: the linear ramp p·e/E (Archai's `DropPath_` callback). */
+export function dropPathProbAt(prob: number, e: number, epochs: number): number {
+  if (!(prob >= 0 && prob < 1)) throw new RangeError(`drop path probability must be in [0, 1), got ${prob}`);
+  return (prob * e) / epochs;
+}
+
+/**
+ * Cross-entropy of the main logits [N, K] against one-hot `y` [N, K], plus `auxWeight` times that of the
+ * auxiliary tower's logits (Archai: loss = CE + aux_weight·CE_aux, spec §1.1). Returns the total and the main
+ * CE (what the history reports). Throws when auxWeight > 0 and there are no auxiliary logits.
+ */
+export function phaseLoss(y: tf.Tensor2D, logits: tf.Tensor2D, auxLogits: tf.Tensor2D | undefined, auxWeight: number): { loss: tf.Scalar; ce: tf.Scalar } {
+  const ce = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+  if (auxWeight === 0) return { loss: ce, ce };
+  if (!auxLogits) throw new Error('trainPhase: auxWeight > 0 but the network has no auxiliary tower');
+  return { loss: tf.add(ce, tf.mul(auxWeight, tf.losses.softmaxCrossEntropy(y, auxLogits))) as tf.Scalar, ce };
+}
+
 /** One SGD step; returns [loss, cross-entropy, correct] as one tensor (the only thing left to read). */
-function trainStep(ctx: EpochContext, batch: Batch, lr: number): tf.Tensor1D {
+function trainStep(ctx: EpochContext, batch: Batch, lr: number, dropPath: number): tf.Tensor1D {
   const { net, opts } = ctx;
+  const auxWeight = opts.auxWeight ?? 0;
+  const forwardOpts = dropPath > 0 ? { dropPath: { prob: dropPath, random: () => ctx.rng.next() } } : undefined;
   const updates: StatUpdate[] = [];
   const kept: tf.Tensor[] = [];
   const alphas = [net.alphas.normal, net.alphas.reduction].filter((a): a is tf.Variable => a !== null);
   try {
     const { value, grads } = tf.variableGrads(() => {
-      const { logits, statUpdates } = net.forward(batch.x, true);
+      const { logits, auxLogits, statUpdates } = net.forward(batch.x, true, forwardOpts);
       for (const u of statUpdates) updates.push({ variable: u.variable, value: tf.keep(u.value) });
-      const ce = tf.losses.softmaxCrossEntropy(batch.y, logits) as tf.Scalar;
+      const { loss, ce } = phaseLoss(batch.y, logits, auxLogits, auxWeight);
       kept.push(tf.keep(ce), tf.keep(tf.sum(tf.equal(tf.argMax(logits, 1), batch.labels).toFloat())));
-      if (opts.l1Alpha === 0 || alphas.length === 0) return ce;
-      return tf.add(ce, tf.mul(opts.l1Alpha, sumAll(alphas.map((a) => tf.sum(tf.abs(a)))))) as tf.Scalar;
+      if (opts.l1Alpha === 0 || alphas.length === 0) return loss;
+      return tf.add(loss, tf.mul(opts.l1Alpha, sumAll(alphas.map((a) => tf.sum(tf.abs(a)))))) as tf.Scalar;
     }, net.trainable);
     kept.push(value, ...Object.values(grads));
     ctx.sgd.step(grads, lr);
@@ -121,6 +153,7 @@ async function trainEpoch(ctx: EpochContext, e: number, lr: number): Promise<{ l
   const order = epochOrder(data.trainIdx, rng);
   const ranges = batchRanges(order.length, ctx.batchSize, recipe.maxBatchesPerEpoch);
   const augment = { options: { ...opts.augment, cutout: recipe.cutout }, rng };
+  const dropPath = dropPathProbAt(opts.dropPathProb ?? 0, e, recipe.epochs);
   let lossSum = 0;
   let hits = 0;
   let seen = 0;
@@ -130,7 +163,7 @@ async function trainEpoch(ctx: EpochContext, e: number, lr: number): Promise<{ l
     const batch = makeBatch(data, order.subarray(s, end), augment);
     let out: tf.Tensor1D;
     try {
-      out = trainStep(ctx, batch, lr);
+      out = trainStep(ctx, batch, lr, dropPath);
     } finally {
       disposeBatch(batch);
     }
@@ -155,8 +188,10 @@ async function runEpoch(ctx: EpochContext, e: number): Promise<void> {
   const start = now();
   const lr = cosineLr(recipe, e);
   const train = await trainEpoch(ctx, e, lr);
-  const valIdx = recipe.maxValExamples === undefined ? data.valIdx : data.valIdx.subarray(0, recipe.maxValExamples);
-  const val = await evaluate(ctx.net, data, valIdx, ctx.batchSize, () => checkStop(opts));
+  const evalData = opts.evalData?.data ?? data;
+  const evalIdx = opts.evalData?.indices ?? data.valIdx;
+  const valIdx = recipe.maxValExamples === undefined ? evalIdx : evalIdx.subarray(0, recipe.maxValExamples);
+  const val = await evaluate(ctx.net, evalData, valIdx, ctx.batchSize, () => checkStop(opts));
   const metrics: EpochMetrics = { epoch: e + 1, trainLoss: train.loss, trainAcc: train.acc, valLoss: val.loss,
     valAcc: val.acc, lr, seconds: (now() - start) / 1000 };
   ctx.history.push(metrics);
