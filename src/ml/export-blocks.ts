@@ -104,37 +104,48 @@ export function conv(
   return ctx.apply(layer, x, vals);
 }
 
-/** Inserts (d − 1) zeros between the taps of a [k, k, C, 1] filter on both spatial axes. */
-export function spreadFilter(f: Float32Array, k: number, c: number, d: number): { data: Float32Array; k: number } {
-  const kd = (k - 1) * d + 1;
-  const out = new Float32Array(kd * kd * c);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      for (let ch = 0; ch < c; ch++) out[(i * d * kd + j * d) * c + ch] = f[(i * k + j) * c + ch] ?? 0;
-    }
-  }
-  return { data: out, k: kd };
-}
-
 /**
- * Depthwise conv with the network's symmetric padding (k'−1)/2: an explicit zeroPadding2d then 'valid',
- * because Keras' 'same' pads bottom/right first at stride 2; a dilated filter is spread out with zeros.
+ * Undilated depthwise conv with the network's symmetric padding (k−1)/2: an explicit zeroPadding2d then
+ * 'valid', because Keras' 'same' pads bottom/right first at stride 2.
  */
 export function depthwise(
-  ctx: ExportContext, x: Sym, path: string, k: number, stride: Stride, dilation: number,
-  bias?: string, activation?: 'relu6',
+  ctx: ExportContext, x: Sym, path: string, k: number, stride: Stride, bias?: string, activation?: 'relu6',
 ): Sym {
   const c = channelsOf(x);
-  const spread = spreadFilter(ctx.values(path, [k, k, c, 1]), k, c, dilation);
-  const p = (spread.k - 1) / 2;
+  const p = (k - 1) / 2;
   const padded = ctx.apply(tf.layers.zeroPadding2d({ ...layerName(path, 'pad'), padding: [[p, p], [p, p]] }), x);
-  const vals = [{ data: spread.data, shape: [spread.k, spread.k, c, 1] }];
+  const vals = [{ data: ctx.values(path, [k, k, c, 1]), shape: [k, k, c, 1] }];
   if (bias) vals.push({ data: ctx.values(bias, [c]), shape: [c] });
   const layer = tf.layers.depthwiseConv2d({
-    ...layerName(path), kernelSize: spread.k, strides: stride, padding: 'valid', depthMultiplier: 1, useBias: !!bias,
+    ...layerName(path), kernelSize: k, strides: stride, padding: 'valid', depthMultiplier: 1, useBias: !!bias,
     ...(activation ? { activation } : {}),
   });
   return ctx.apply(layer, padded, vals);
+}
+
+/**
+ * DilConv's dilation-2 depthwise k×k and pointwise 1×1 convs as one SeparableConv2D with the trained k×k
+ * filter, so the layer has exactly the point's parameters. TF.js' DepthwiseConv2D ignores dilationRate
+ * (SeparableConv2D honours it), and neither TF.js nor Keras allows stride 2 with dilation 2: at stride 2
+ * the dilated taps only ever read the even rows and columns of the padded input (its padding 2·(k−1)/2 is
+ * even), so a 1×1 max pool of stride 2 picks that phase and an undilated k×k conv follows, which is the
+ * same function with the same weights.
+ */
+function dilatedSeparable(ctx: ExportContext, x: Sym, dwPath: string, pwPath: string, k: number, stride: Stride): Sym {
+  const c = channelsOf(x);
+  const p = k - 1;
+  let y = ctx.apply(tf.layers.zeroPadding2d({ ...layerName(dwPath, 'pad'), padding: [[p, p], [p, p]] }), x);
+  if (stride === 2) {
+    y = ctx.apply(tf.layers.maxPooling2d({ ...layerName(dwPath, 'even'), poolSize: 1, strides: 2, padding: 'valid' }), y);
+  }
+  const layer = tf.layers.separableConv2d({
+    ...layerName(dwPath), filters: c, kernelSize: k, strides: 1, dilationRate: stride === 2 ? 1 : 2,
+    padding: 'valid', depthMultiplier: 1, useBias: false,
+  });
+  return ctx.apply(layer, y, [
+    { data: ctx.values(dwPath, [k, k, c, 1]), shape: [k, k, c, 1] },
+    { data: ctx.values(pwPath, [1, 1, c, c]), shape: [1, 1, c, c] },
+  ]);
 }
 
 /** FactorizedReduce: ReLU, then 1×1 stride-2 convs of the input and of the input shifted by one pixel. */
@@ -152,24 +163,27 @@ export function reluConvBn(ctx: ExportContext, x: Sym, path: string, cOut: numbe
   return batchNorm(ctx, conv(ctx, relu(ctx, x, path), `${path}/conv`, 1, cOut, 1), `${path}/bn`);
 }
 
-function dilConv(ctx: ExportContext, x: Sym, path: string, k: number, stride: Stride, dilation: number, suffix = ''): Sym {
+function dilConv(ctx: ExportContext, x: Sym, path: string, k: number, stride: Stride, dilation: 1 | 2, suffix = ''): Sym {
   const c = channelsOf(x);
-  const dw = depthwise(ctx, relu(ctx, x, `${path}/dw${suffix}`), `${path}/dw${suffix}`, k, stride, dilation);
-  return batchNorm(ctx, conv(ctx, dw, `${path}/pw${suffix}`, 1, c, 1), `${path}/bn${suffix}`);
+  const r = relu(ctx, x, `${path}/dw${suffix}`);
+  const y = dilation === 2
+    ? dilatedSeparable(ctx, r, `${path}/dw${suffix}`, `${path}/pw${suffix}`, k, stride)
+    : conv(ctx, depthwise(ctx, r, `${path}/dw${suffix}`, k, stride), `${path}/pw${suffix}`, 1, c, 1);
+  return batchNorm(ctx, y, `${path}/bn${suffix}`);
 }
 
 function mbConv(ctx: ExportContext, x: Sym, path: string, r: number, stride: Stride): Sym {
   const c = channelsOf(x);
   const bias = (p: string): string | undefined => (ctx.has(`${p}/bias`) ? `${p}/bias` : undefined);
   let y = conv(ctx, x, `${path}/expand`, 1, c * r, 1, bias(`${path}/expand`), 'relu6');
-  y = depthwise(ctx, y, `${path}/dw`, 3, stride, 1, bias(`${path}/dw`), 'relu6');
+  y = depthwise(ctx, y, `${path}/dw`, 3, stride, bias(`${path}/dw`), 'relu6');
   return batchNorm(ctx, conv(ctx, y, `${path}/project`, 1, c, 1, bias(`${path}/project`)), `${path}/bn`);
 }
 
-/** Exact zeros of the op's output shape: a 1×1 depthwise conv whose filter is zero. */
+/** Exact zeros of the op's output shape: a fixed (non-trainable) 1×1 depthwise conv whose filter is zero. */
 export function zeros(ctx: ExportContext, x: Sym, path: string, stride: Stride): Sym {
   const c = channelsOf(x);
-  const layer = tf.layers.depthwiseConv2d({ ...layerName(path), kernelSize: 1, strides: stride, padding: 'same', useBias: false });
+  const layer = tf.layers.depthwiseConv2d({ ...layerName(path), kernelSize: 1, strides: stride, padding: 'same', useBias: false, trainable: false });
   return ctx.apply(layer, x, [{ data: new Float32Array(c), shape: [1, 1, c, 1] }]);
 }
 

@@ -82,14 +82,14 @@ function buildCell(ctx: ExportContext, plan: CellPlan, x0: Sym, x1: Sym): Sym {
   return batchNorm(ctx, projected, `${p}/proj/bn`);
 }
 
-/** A fixed 1×1 depthwise conv computing x·scale − shift per channel, as normalizeImages does. */
+/** A fixed (non-trainable) 1×1 depthwise conv computing x·scale − shift per channel, as normalizeImages does. */
 function normalizeLayer(ctx: ExportContext, x: Sym, stats: ChannelStats, channels: number): Sym {
   if (stats.mean.length !== channels || stats.std.length !== channels) {
     throw new Error(`exportLayers: normalization has ${stats.mean.length} means and ${stats.std.length} stds, expected ${channels}`);
   }
   const scale = Float32Array.from(stats.std, (s) => (s < MIN_STD ? 1 : 1 / s) / 255);
   const shift = Float32Array.from(stats.mean, (m, ch) => -m * 255 * (scale[ch] ?? 0));
-  const layer = tf.layers.depthwiseConv2d({ name: 'normalize', kernelSize: 1, padding: 'valid', useBias: true });
+  const layer = tf.layers.depthwiseConv2d({ name: 'normalize', kernelSize: 1, padding: 'valid', useBias: true, trainable: false });
   return ctx.apply(layer, x, [{ data: scale, shape: [1, 1, channels, 1] }, { data: shift, shape: [channels] }]);
 }
 
