@@ -87,6 +87,7 @@ export function endSearch(d: Draft, endStatus: EndStatus, reason: string): void 
   for (const id of d.s.queue) {
     const index = jobIndex(d.s, id);
     putJob(d, index, { ...(d.s.jobs[index] as Job), status: 'cancelled' });
+    delete d.s.pendingChoices[id];
   }
   d.s.queue = [];
   for (const job of d.s.jobs) if (job.status === 'running') d.cmds.push({ type: 'cancelJob', jobId: job.id });
@@ -120,6 +121,9 @@ export function checkStopRules(d: Draft): boolean {
 function checkEnd(d: Draft): void {
   if (checkStopRules(d)) return;
   if (!d.s.jobs.some((j) => j.status === 'queued' || j.status === 'running')) {
-    endSearch(d, 'finished', 'noJobs: no job is queued or running, and an empty pool has no parent to grow');
+    const n = d.s.pool.length;
+    endSearch(d, 'finished', n === 0
+      ? 'noJobs: no job is queued or running, and an empty pool has no parent to grow'
+      : `noJobs: no job is queued or running to grow the pool's ${n} point${n === 1 ? '' : 's'}`);
   }
 }

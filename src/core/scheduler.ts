@@ -117,6 +117,7 @@ function onFailed(d: Draft, id: string, error: string, now: number): void {
   const job = d.s.jobs[index] as Job;
   if (d.s.status === 'stopping') {
     putJob(d, index, { ...job, status: 'cancelled', error });
+    delete d.s.pendingChoices[id];
     return;
   }
   if (job.attempt < maxAttemptsOf(d.s.config)) {
@@ -142,6 +143,7 @@ function onInterrupted(d: Draft, id: string): void {
   const job = d.s.jobs[index] as Job;
   if (d.s.status === 'stopping') {
     putJob(d, index, { ...job, status: 'cancelled' });
+    delete d.s.pendingChoices[id];
     return;
   }
   putJob(d, index, { ...job, status: 'queued' });

@@ -15,11 +15,14 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+/** A duration in seconds as "42 s", "2 min 5 s" or "1 h 3 min"; rounds the whole duration first, so 179.6 s is "3 min 0 s". */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '–';
-  if (s < 60) return `${Math.round(s)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+  const seconds = Math.round(s);
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.round(s / 60);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 export function formatPercent(v: number, digits = 1): string {

@@ -199,7 +199,47 @@ describe('failures', () => {
     const sim = new Sim(createScheduler(testConfig(), T0), T0, { fail: () => 'boom' });
     sim.runToEnd();
     expect(sim.state.finishReason).toMatch(/^noJobs/);
+    expect(sim.state.finishReason).toMatch(/an empty pool has no parent/);
     expect(sim.state.jobs.every((j) => j.status === 'failed' && j.attempt === 2)).toBe(true);
+  });
+});
+
+describe('ending a search', () => {
+  it('says how many points a pool holds when no job is left to grow it', () => {
+    const sim = new Sim(createScheduler(testConfig({ workers: 1 }), T0), T0);
+    while (sim.state.pool.length < 3) sim.step();
+    // A state whose jobs were lost (as after a damaged restore): no job queued or running, three points.
+    const lost: SchedulerState = { ...sim.state, jobs: sim.state.jobs.filter((j) => j.status === 'done'), queue: [], pendingChoices: {} };
+    const out = reduce(lost, { type: 'tick', now: sim.now + 1 });
+    expect(out.state.finishReason).toBe("noJobs: no job is queued or running to grow the pool's 3 points");
+    expect(out.state.finishReason).not.toMatch(/empty pool/);
+  });
+
+  it('keeps no pending choices for post-train jobs cancelled by the end, whether queued or running', () => {
+    let queuedCases = 0;
+    let runningCases = 0;
+    for (let cut = 1; cut < 40; cut++) {
+      const sim = new Sim(createScheduler(testConfig({ workers: 2 }), T0), T0);
+      for (let k = 0; k < cut; k++) sim.step();
+      const pending = Object.keys(sim.state.pendingChoices);
+      if (pending.length === 0 || sim.state.status !== 'running') continue;
+      const statusOf = (id: string) => sim.state.jobs.find((j) => j.id === id)?.status;
+      queuedCases += pending.filter((id) => statusOf(id) === 'queued').length;
+      runningCases += pending.filter((id) => statusOf(id) === 'running').length;
+      sim.feed({ type: 'stop', now: sim.now });
+      sim.runToEnd();
+      expect(sim.state.status).toBe('stopped');
+      expect(sim.state.pendingChoices, `stopped after ${cut} steps`).toEqual({});
+    }
+    expect(queuedCases).toBeGreaterThan(0);
+    expect(runningCases).toBeGreaterThan(0);
+  });
+
+  it('ends a search finished by a stop rule with no pending choices', () => {
+    const sim = new Sim(createScheduler(testConfig({ workers: 3 }, { maxPoolSize: 9 }), T0), T0);
+    sim.runToEnd();
+    expect(sim.state.finishReason).toMatch(/^maxPoolSize/);
+    expect(sim.state.pendingChoices).toEqual({});
   });
 });
 
