@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelDesc } from '../src/core/model-desc.ts';
 import { validateDesc } from '../src/core/validate-desc.ts';
+import { registerFastCpuKernels } from '../src/ml/kernels/cpu/register.ts';
 import { enableNodeWebgpu, nodeWebgpuFailureReason } from '../src/ml/node-webgpu.ts';
 import type { ArchName } from './measure.ts';
 
@@ -44,6 +45,7 @@ export async function nodeBackends(wanted: string): Promise<{ backends: ('cpu' |
 export async function useBackend(name: string): Promise<string> {
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
   await tf.ready();
+  if (name === 'cpu') registerFastCpuKernels();
   if (name !== 'webgpu') return name;
   const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; description?: string } }).adapterInfo;
   return `webgpu (${[info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'adapter'})`;

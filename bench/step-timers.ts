@@ -10,7 +10,8 @@ import { buildNetwork } from '../src/ml/network.ts';
 import { trainPhase } from '../src/ml/train.ts';
 import { buildPlainModel } from './plain-layers.ts';
 
-function syntheticPhase(desc: ModelDesc, examples: number): PhaseData {
+/** A phase of `examples` deterministic pseudo-random images of the description's input shape. */
+export function syntheticPhase(desc: ModelDesc, examples: number): PhaseData {
   const { height, width, channels } = desc.input;
   const images = new Uint8Array(examples * height * width * channels).map((_, i) => (i * 2654435761) % 251);
   const labels = new Uint8Array(examples).map((_, i) => i % desc.numClasses);
@@ -20,7 +21,8 @@ function syntheticPhase(desc: ModelDesc, examples: number): PhaseData {
     valIdx: all.slice(examples - 8), stats: channelStats(images, shape) };
 }
 
-const recipe = (batch: number, steps: number): PhaseRecipe => ({ epochs: 1, batchSize: batch, lr: 0.025, minLr: 0.001, momentum: 0.9,
+/** One epoch of `steps` batches of `batch` images, the search's SGD settings, no cutout. */
+export const recipe = (batch: number, steps: number): PhaseRecipe => ({ epochs: 1, batchSize: batch, lr: 0.025, minLr: 0.001, momentum: 0.9,
   weightDecay: 3e-4, gradClip: 5, cutout: 0, valFraction: 0.1, maxBatchesPerEpoch: steps, maxValExamples: 8 });
 
 /**

@@ -1,8 +1,10 @@
 // Picks the TF.js backend: webgpu, then webgl, then cpu (wasm cannot train convolutions in TF.js 4.22), and
-// watches the WebGPU device for loss, which TF.js itself ignores.
+// watches the WebGPU device for loss, which TF.js itself ignores. On cpu it registers the fast cpu kernels
+// (src/ml/kernels/cpu) in place of TF.js's stock ones.
 
 import * as tf from '@tensorflow/tfjs';
 import type { AdapterSummary, BackendInfo, BackendName } from './backend-types.ts';
+import { registerFastCpuKernels } from './kernels/cpu/register.ts';
 
 const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 type LostListener = (reason: string) => void;
@@ -73,6 +75,7 @@ export async function selectBackend(prefs?: { order?: BackendName[] }): Promise<
     }
     if (!tf.findBackendFactory(name)) continue;
     const ok = await tf.setBackend(name).catch(() => false);
+    if (ok && name === 'cpu') registerFastCpuKernels();
     if (ok) return { backend: name, fallbackReason, adapter: null };
   }
   throw new Error(`selectBackend: none of [${order.join(', ')}] could be initialised (${fallbackReason ?? 'no reason'})`);

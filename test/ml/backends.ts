@@ -3,6 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { registerFastCpuKernels } from '../../src/ml/kernels/cpu/register.ts';
 import { enableNodeWebgpu, nodeWebgpuFailureReason } from '../../src/ml/node-webgpu.ts';
 
 export type TestBackend = 'cpu' | 'webgpu';
@@ -18,4 +19,6 @@ export async function useBackend(name: TestBackend): Promise<void> {
   }
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
   await tf.ready();
+  // The app trains on cpu with the fast kernels (selectBackend registers them), so the tests do too.
+  if (name === 'cpu') registerFastCpuKernels();
 }
