@@ -119,6 +119,34 @@ describe('fast cpu convolution kernels equal the stock ones', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('FusedConv2D and FusedDepthwiseConv2D with every bias form and activation', () => {
+    const before = tf.memory().numTensors;
+    const rand = seeded(5);
+    const activations = [undefined, 'linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'];
+    let i = 0;
+    for (const c of cases.filter((_, j) => j % 7 === 0)) {
+      const activation = activations[i++ % activations.length];
+      for (const depthwise of [false, true]) {
+        if (depthwise && c.stride !== 1 && c.dilation !== 1) continue;
+        tf.tidy(() => {
+          const cOut = depthwise ? c.cIn : c.cOut;
+          const x = randomTensor([c.n, c.h, c.w, c.cIn], rand);
+          const filter = randomTensor([c.k, c.kw ?? c.k, c.cIn, depthwise ? 1 : c.cOut], rand);
+          const bias = i % 3 === 0 ? undefined : randomTensor(i % 3 === 1 ? [cOut] : [], rand);
+          const inputs: tf.NamedTensorMap = { x, filter };
+          if (bias) inputs.bias = bias;
+          if (activation === 'prelu') inputs.preluActivationWeights = randomTensor([cOut], rand);
+          const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilation, dimRoundingMode: undefined,
+            activation, leakyreluAlpha: 0.2 } as unknown as tf.NamedAttrMap;
+          const kernel = depthwise ? 'FusedDepthwiseConv2D' : 'FusedConv2D';
+          const { stock, fast } = stockAndFast(kernel, inputs, attrs);
+          expectClose(fast, stock, `${kernel} ${activation ?? 'no activation'} bias ${bias?.shape ?? 'none'} ${label(c)}`);
+        });
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('hands NCHW and unsupported cases to the stock kernel, which still answers', () => {
     const rand = seeded(3);
     tf.tidy(() => {

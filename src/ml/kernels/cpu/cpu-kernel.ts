@@ -7,6 +7,7 @@ import { backend_util, type KernelFunc, type NamedAttrMap, type TensorInfo } fro
 export interface CpuBackend {
   data: { get(dataId: object): { values?: unknown } };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+  disposeIntermediateTensorInfo(t: TensorInfo): void;
 }
 
 export interface KernelArgs {

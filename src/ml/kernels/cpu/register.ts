@@ -6,6 +6,7 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { FastKernel, KernelArgs } from './cpu-kernel.ts';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv2d.ts';
 import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './depthwise.ts';
+import { fusedConv2d, fusedDepthwiseConv2d } from './fused.ts';
 
 /** The kernels replaced, by TF.js kernel name. */
 export const FAST_CPU_KERNELS: Readonly<Record<string, FastKernel>> = {
@@ -15,6 +16,8 @@ export const FAST_CPU_KERNELS: Readonly<Record<string, FastKernel>> = {
   DepthwiseConv2dNative: depthwiseConv2d,
   DepthwiseConv2dNativeBackpropInput: depthwiseConv2dBackpropInput,
   DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dBackpropFilter,
+  FusedConv2D: fusedConv2d,
+  FusedDepthwiseConv2D: fusedDepthwiseConv2d,
 };
 
 const stockConfigs = new Map<string, KernelConfig>();
