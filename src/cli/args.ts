@@ -14,25 +14,36 @@ export interface CliArgs {
   seed: number | null;
   maxPoolSize: number | null;
   examplesPerClass: number | null;
+  /** λ of the L1 penalty on α (overrides the preset). */
+  l1Alpha: number | null;
+  /** Operations kept per finalised node (overrides the preset). */
+  topK: number | null;
   backend: CliBackend;
   out: string;
   csv: string | null;
   quiet: boolean;
+  /** `--help` / `-h`: print USAGE and do nothing else. */
+  help: boolean;
 }
+
+/** Every preset, smallest first (the default first); test/cli/search.test.ts checks none is missing. */
+const PRESETS_LIST: readonly PresetName[] = ['tiny', 'standard', 'paper', 'ecv2022'];
 
 export const USAGE = `usage: npm run search -- --out run.json [options]
   --dataset mnist|<path>     MNIST (default) or a folder / file of IDX or CIFAR binary files
-  --preset tiny|standard|paper   search preset (default tiny)
+  --preset ${PRESETS_LIST.join('|')}   search preset (default tiny)
   --strategy petridish|random    search strategy (default petridish)
   --seed N                   overrides the preset's seed
   --max-pool-size N          stop when the pool has N points (overrides the preset)
   --examples-per-class N     per-class training subset (overrides the preset)
+  --l1-alpha X               L1 weight λ on α in the search phase, ≥ 0 (overrides the preset)
+  --top-k N                  operations kept per new node at finalisation (overrides the preset)
   --backend auto|webgpu|cpu  auto = WebGPU through Dawn when an adapter exists, else cpu (default auto)
   --out FILE                 frontier export JSON (required)
   --csv FILE                 also write the pool as CSV
-  --quiet                    no progress bar`;
+  --quiet                    no progress bar
+  --help, -h                 print this and exit`;
 
-const PRESETS: readonly PresetName[] = ['tiny', 'standard', 'paper', 'ecv2022'];
 const STRATEGIES: readonly SearchStrategy[] = ['petridish', 'random'];
 const BACKENDS: readonly CliBackend[] = ['auto', 'webgpu', 'cpu'];
 
@@ -43,6 +54,12 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   return value as T;
 }
 
+function nonNegative(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`${flag}: ${JSON.stringify(value)} is not a number ≥ 0`);
+  return n;
+}
+
 function integer(flag: string, value: string, min: number): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
@@ -51,10 +68,19 @@ function integer(flag: string, value: string, min: number): number {
   return n;
 }
 
-/** Parses argv (without node and the script); throws on unknown flags, missing values and bad values. */
+/** Whether argv asks for the usage text (`--help` or `-h` anywhere). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+/**
+ * Parses argv (without node and the script); throws on unknown flags, missing values and bad values. With
+ * `--help` or `-h` anywhere it returns `help: true` and checks nothing else.
+ */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { dataset: 'mnist', preset: 'tiny', strategy: 'petridish', seed: null, maxPoolSize: null,
-    examplesPerClass: null, backend: 'auto', out: '', csv: null, quiet: false };
+    examplesPerClass: null, l1Alpha: null, topK: null, backend: 'auto', out: '', csv: null, quiet: false, help: false };
+  if (wantsHelp(argv)) return { ...args, help: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     if (flag === '--quiet') {
@@ -66,11 +92,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     i++;
     switch (flag) {
       case '--dataset': args.dataset = value; break;
-      case '--preset': args.preset = oneOf(flag, value, PRESETS); break;
+      case '--preset': args.preset = oneOf(flag, value, PRESETS_LIST); break;
       case '--strategy': args.strategy = oneOf(flag, value, STRATEGIES); break;
       case '--seed': args.seed = integer(flag, value, 0); break;
       case '--max-pool-size': args.maxPoolSize = integer(flag, value, 1); break;
       case '--examples-per-class': args.examplesPerClass = integer(flag, value, 1); break;
+      case '--l1-alpha': args.l1Alpha = nonNegative(flag, value); break;
+      case '--top-k': args.topK = integer(flag, value, 1); break;
       case '--backend': args.backend = oneOf(flag, value, BACKENDS); break;
       case '--out': args.out = value; break;
       case '--csv': args.csv = value; break;

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { frontierToCsv, type FrontierExport } from '../core/export-format.ts';
 import { makePreset } from '../core/presets.ts';
 import { APP_VERSION } from '../runtime/app-info.ts';
-import { parseCliArgs, type CliArgs } from './args.ts';
+import { USAGE, parseCliArgs, type CliArgs } from './args.ts';
 import { chooseNodeBackend, describeBackend } from './backend.ts';
 import { runHeadlessSearch } from './headless-search.ts';
 import { loadDatasetFromDisk } from './load-dataset.ts';
@@ -25,6 +25,7 @@ function write(path: string, text: string): void {
 
 export async function runSearchCli(argv: readonly string[], stderr: NodeJS.WriteStream = process.stderr): Promise<CliOutcome> {
   const args = parseCliArgs(argv);
+  if (args.help) throw new Error(`runSearchCli: --help asks for the usage, not a search\n${USAGE}`);
   const bar = createProgressBar(stderr, !args.quiet);
   const backendInfo = await chooseNodeBackend(args.backend);
   const backend = describeBackend(backendInfo);
@@ -35,6 +36,8 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
     ...(args.seed !== null ? { seed: args.seed } : {}),
     ...(args.maxPoolSize !== null ? { maxPoolSize: args.maxPoolSize } : {}),
     ...(args.examplesPerClass !== null ? { examplesPerClass: args.examplesPerClass } : {}),
+    ...(args.l1Alpha !== null ? { l1Alpha: args.l1Alpha } : {}),
+    ...(args.topK !== null ? { topK: args.topK } : {}),
   });
   const maxPoints = preset.maxPoolSize;
   let points = 0;

@@ -1,8 +1,16 @@
-// Entry point of `npm run search -- …`: the headless runner (see run-cli.ts); exits 1 with the message on error.
+// Entry point of `npm run search -- …`: the headless runner (see run-cli.ts); `--help` prints the usage and
+// exits 0; exits 1 with the message on error.
 
+import { USAGE, wantsHelp } from './args.ts';
 import { runSearchCli } from './run-cli.ts';
 
-runSearchCli(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+if (wantsHelp(argv)) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+runSearchCli(argv).then(
   () => process.exit(0),
   (e: unknown) => {
     process.stderr.write(`\nsearch failed: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -145,6 +145,7 @@ function checkPreset(p: SearchPreset): void {
     throw new Error(`preset.initNodeChannels: ${p.initNodeChannels} is not a positive integer`);
   }
   if (!Number.isInteger(p.topK) || p.topK < 1) throw new Error(`preset.topK: ${p.topK} is not an integer ≥ 1`);
+  if (!(Number.isFinite(p.l1Alpha) && p.l1Alpha >= 0)) throw new Error(`preset.l1Alpha: ${p.l1Alpha} is not a finite number ≥ 0`);
   checkRecipe(p.seedTrain, 'seedTrain');
   checkRecipe(p.search, 'search');
   checkRecipe(p.postTrain, 'postTrain');

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { parseFrontierExport } from '../../src/core/export-format.ts';
-import { parseCliArgs } from '../../src/cli/args.ts';
+import { execFileSync } from 'node:child_process';
+import { USAGE, parseCliArgs } from '../../src/cli/args.ts';
+import { PRESETS } from '../../src/core/presets.ts';
 import { formatProgress } from '../../src/cli/progress.ts';
 import { runSearchCli } from '../../src/cli/run-cli.ts';
 import { idx } from '../data/make-files.ts';
@@ -32,6 +34,27 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--out', 'a.json'])).toMatchObject({ dataset: 'mnist', preset: 'tiny', strategy: 'petridish', backend: 'auto', out: 'a.json' });
     expect(parseCliArgs(['--out', 'a.json', '--strategy', 'random', '--seed', '3', '--max-pool-size', '5', '--backend', 'cpu', '--quiet']))
       .toMatchObject({ strategy: 'random', seed: 3, maxPoolSize: 5, backend: 'cpu', quiet: true });
+  });
+
+  it('reads the L1 weight λ and top-k, which reach the preset of the search', () => {
+    expect(parseCliArgs(['--out', 'a.json', '--l1-alpha', '0.01', '--top-k', '2'])).toMatchObject({ l1Alpha: 0.01, topK: 2 });
+    expect(parseCliArgs(['--out', 'a.json', '--l1-alpha', '0'])).toMatchObject({ l1Alpha: 0, topK: null });
+    expect(() => parseCliArgs(['--out', 'a', '--l1-alpha', '-1'])).toThrow(/--l1-alpha: "-1" is not a number ≥ 0/);
+    expect(() => parseCliArgs(['--out', 'a', '--l1-alpha', 'x'])).toThrow(/--l1-alpha: "x"/);
+    expect(() => parseCliArgs(['--out', 'a', '--top-k', '0'])).toThrow(/--top-k: "0" is not an integer ≥ 1/);
+  });
+
+  it('--help asks for the usage, which lists every preset and flag', () => {
+    expect(parseCliArgs(['--help'])).toMatchObject({ help: true });
+    expect(parseCliArgs(['--preset', 'huge', '-h'])).toMatchObject({ help: true });
+    for (const name of Object.keys(PRESETS)) expect(USAGE).toContain(name);
+    for (const flag of ['--l1-alpha', '--top-k', '--help']) expect(USAGE).toContain(flag);
+  });
+
+  it('`npm run search -- --help` prints the usage and exits 0', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/search.ts', '--help'], { encoding: 'utf8' });
+    expect(out).toContain('usage: npm run search');
+    for (const name of Object.keys(PRESETS)) expect(out).toContain(name);
   });
 
   it('names the flag and the bad value', () => {

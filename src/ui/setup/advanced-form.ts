@@ -16,6 +16,10 @@ export interface AdvancedForm {
   batchSize: string;
   /** Blank = every example. */
   examplesPerClass: string;
+  /** λ of the L1 penalty on α in the search phase (0 = off). */
+  l1Alpha: string;
+  /** Operations kept when a candidate is finalised. */
+  topK: string;
 }
 
 const blankIfNull = (v: number | null, scale = 1): string => (v === null ? '' : String(v / scale));
@@ -31,17 +35,23 @@ export function formFromPreset(p: SearchPreset): AdvancedForm {
     postEpochs: String(p.postTrain.epochs),
     batchSize: String(p.seedTrain.batchSize),
     examplesPerClass: blankIfNull(p.examplesPerClass),
+    l1Alpha: String(p.l1Alpha),
+    topK: String(p.topK),
   };
 }
 
-function num(field: string, text: string, want: 'int' | 'positive'): number {
+type Want = 'int' | 'positive' | 'nonnegative';
+const EXPECTED: Record<Want, string> = { int: 'an integer ≥ 1', positive: 'a number > 0', nonnegative: 'a number ≥ 0' };
+
+function num(field: string, text: string, want: Want): number {
   const v = Number(text.trim());
-  const ok = text.trim() !== '' && Number.isFinite(v) && v > 0 && (want === 'positive' || Number.isInteger(v));
-  if (!ok) throw new Error(`preset.${field}: ${JSON.stringify(text)} is invalid, expected ${want === 'int' ? 'an integer ≥ 1' : 'a number > 0'}`);
+  const inRange = want === 'nonnegative' ? v >= 0 : v > 0;
+  const ok = text.trim() !== '' && Number.isFinite(v) && inRange && (want !== 'int' || Number.isInteger(v));
+  if (!ok) throw new Error(`preset.${field}: ${JSON.stringify(text)} is invalid, expected ${EXPECTED[want]}`);
   return v;
 }
 
-const optional = (field: string, text: string, want: 'int' | 'positive', scale = 1): number | null =>
+const optional = (field: string, text: string, want: Want, scale = 1): number | null =>
   text.trim() === '' ? null : num(field, text, want) * scale;
 
 /** Overrides for makePreset; the batch size applies to every phase. */
@@ -55,6 +65,8 @@ export function overridesFromForm(f: AdvancedForm): PresetOverrides {
     maxMadd: optional('maxMadd', f.maxMadd, 'positive', 1e6),
     maxSeconds: optional('maxSeconds', f.maxMinutes, 'positive', 60),
     examplesPerClass: optional('examplesPerClass', f.examplesPerClass, 'int'),
+    l1Alpha: num('l1Alpha', f.l1Alpha, 'nonnegative'),
+    topK: num('topK', f.topK, 'int'),
     seedTrain: { epochs: Number(f.seedEpochs), batchSize },
     search: { epochs: Number(f.searchEpochs), batchSize },
     postTrain: { epochs: Number(f.postEpochs), batchSize },

@@ -9,12 +9,24 @@ describe('advanced form', () => {
       const made = makePreset(p.name, overridesFromForm(formFromPreset(p)));
       expect({ ...made, seedTrain: { ...made.seedTrain, batchSize: p.seedTrain.batchSize } }).toMatchObject({ eps: p.eps, maxPoolSize: p.maxPoolSize, maxMadd: p.maxMadd, maxSeconds: p.maxSeconds, examplesPerClass: p.examplesPerClass });
       expect(made.search.epochs).toBe(p.search.epochs);
+      expect([made.l1Alpha, made.topK]).toEqual([p.l1Alpha, p.topK]);
     }
   });
 
   it('converts units and blanks', () => {
     const f = { ...formFromPreset(PRESETS.tiny), maxMadd: '2.5', maxMinutes: '10', maxPoolSize: '', examplesPerClass: '' };
     expect(overridesFromForm(f)).toMatchObject({ maxMadd: 2.5e6, maxSeconds: 600, maxPoolSize: null, examplesPerClass: null });
+  });
+
+  it('sets the L1 weight λ on α and top-k', () => {
+    const f = { ...formFromPreset(PRESETS.tiny), l1Alpha: '0.01', topK: '2' };
+    expect(formFromPreset(PRESETS.paper)).toMatchObject({ l1Alpha: '0.001', topK: '3' });
+    const made = makePreset('tiny', overridesFromForm(f));
+    expect([made.l1Alpha, made.topK]).toEqual([0.01, 2]);
+    expect(makePreset('tiny', overridesFromForm({ ...f, l1Alpha: '0' })).l1Alpha).toBe(0);
+    expect(() => overridesFromForm({ ...f, l1Alpha: '-0.1' })).toThrow(/preset\.l1Alpha: "-0\.1" is invalid, expected a number ≥ 0/);
+    expect(() => overridesFromForm({ ...f, topK: '1.5' })).toThrow(/preset\.topK: "1\.5" is invalid, expected an integer ≥ 1/);
+    expect(() => overridesFromForm({ ...f, topK: '' })).toThrow(/preset\.topK/);
   });
 
   it('names the bad field', () => {
