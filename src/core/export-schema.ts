@@ -98,7 +98,9 @@ export const datasetSummarySchema: z.ZodType<DatasetSummary> = z.object({
   classNames: z.array(z.string()),
   trainCount: count,
   testCount: count,
+  validCount: count.optional(),
   bytes: count,
+  notes: z.array(z.string()).optional(),
 });
 
 export const epochMetricsSchema: z.ZodType<EpochMetrics> = z.object({

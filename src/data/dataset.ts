@@ -26,6 +26,16 @@ export interface Dataset {
   train: DatasetSplit;
   /** The dataset's own test split; null when the files had none. */
   test: DatasetSplit | null;
+  /**
+   * The dataset's own validation split (a `valid/` or `val/` folder), kept apart from training; absent when the
+   * files had none. The search draws its validation examples from `train` (src/data/split.ts).
+   */
+  valid?: DatasetSplit | null;
+  /**
+   * What the parser inferred or left out, in plain words for the upload summary: a detected header or pixel
+   * range, an inferred image shape, how original labels map to classes, files skipped and why.
+   */
+  notes?: string[];
 }
 
 /** What the picker and the run record need, without the pixels. */
@@ -38,10 +48,21 @@ export interface DatasetSummary {
   classNames: string[];
   trainCount: number;
   testCount: number;
+  /** Images in the dataset's own validation split (absent or 0 when it has none). */
+  validCount?: number;
   bytes: number;
+  /** See Dataset.notes. */
+  notes?: string[];
+}
+
+function splitBytes(s: DatasetSplit | null | undefined): number {
+  return s ? s.images.byteLength + s.labels.byteLength : 0;
 }
 
 export function summarizeDataset(d: Dataset): DatasetSummary {
+  const extra: Pick<DatasetSummary, 'validCount' | 'notes'> = {};
+  if (d.valid) extra.validCount = d.valid.count;
+  if (d.notes && d.notes.length > 0) extra.notes = d.notes;
   return {
     id: d.id,
     name: d.name,
@@ -51,6 +72,7 @@ export function summarizeDataset(d: Dataset): DatasetSummary {
     classNames: d.classNames,
     trainCount: d.train.count,
     testCount: d.test?.count ?? 0,
-    bytes: d.train.images.byteLength + d.train.labels.byteLength + (d.test ? d.test.images.byteLength + d.test.labels.byteLength : 0),
+    bytes: splitBytes(d.train) + splitBytes(d.test) + splitBytes(d.valid),
+    ...extra,
   };
 }

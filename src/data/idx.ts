@@ -2,7 +2,7 @@
 import type { Dataset, DatasetSource, DatasetSplit, ImageShape } from './dataset.ts';
 import { DatasetError } from './errors.ts';
 import { gunzipPrefix, isGzip, maybeGunzip } from './gzip.ts';
-import { assembleDataset, digitClassNames } from './validate.ts';
+import { assembleDataset, classesFromNumericLabels } from './validate.ts';
 
 export type IdxKind = 'images' | 'labels';
 
@@ -89,16 +89,19 @@ export interface IdxSplit extends DatasetSplit {
   shape: ImageShape;
 }
 
-/** Parses an image file and its label file into one split; `numClasses`, when given, bounds the labels. */
-export function parseIdxPair(images: Uint8Array, labels: Uint8Array, name: string, numClasses?: number): IdxSplit {
-  const img = parseIdxImages(images, `${name} images`);
-  const lab = parseIdxLabels(labels, `${name} labels`);
+/**
+ * Parses an image file and its label file into one split; `numClasses`, when given, bounds the labels.
+ * Errors name `files.images` / `files.labels` when given (the files the user chose), else "`name` images/labels".
+ */
+export function parseIdxPair(images: Uint8Array, labels: Uint8Array, name: string, numClasses?: number, files?: { images: string; labels: string }): IdxSplit {
+  const img = parseIdxImages(images, files?.images ?? `${name} images`);
+  const lab = parseIdxLabels(labels, files?.labels ?? `${name} labels`);
   if (img.count !== lab.length) {
     throw new DatasetError(name, `the image file has ${img.count} images but the label file has ${lab.length} labels`);
   }
   if (numClasses !== undefined) {
     const bad = lab.findIndex((l) => l >= numClasses);
-    if (bad >= 0) throw new DatasetError(`${name} labels`, `label ${lab[bad]} of example ${bad} is out of range (expected 0..${numClasses - 1})`);
+    if (bad >= 0) throw new DatasetError(files?.labels ?? `${name} labels`, `label ${lab[bad]} of example ${bad} is out of range (expected 0..${numClasses - 1})`);
   }
   return { images: img.images, labels: lab, count: img.count, shape: img.shape };
 }
@@ -108,35 +111,35 @@ export interface IdxFiles {
   trainLabels: Uint8Array;
   testImages?: Uint8Array;
   testLabels?: Uint8Array;
+  /** The files' names, for errors (defaults: "<dataset> train images" and so on). */
+  names?: { trainImages?: string; trainLabels?: string; testImages?: string; testLabels?: string };
 }
 
 export interface DatasetMeta {
   id: string;
   name: string;
   source: DatasetSource;
-  /** When absent, classes are named '0'..'n-1' with n = largest label + 1. */
+  /** When absent, each distinct label is a class named by the label (see classesFromNumericLabels). */
   classNames?: string[];
-}
-
-function maxLabel(labels: Uint8Array): number {
-  let m = 0;
-  for (const l of labels) if (l > m) m = l;
-  return m;
 }
 
 /** Parses a train pair and an optional test pair into a validated Dataset. */
 export function parseIdxDataset(files: IdxFiles, meta: DatasetMeta): Dataset {
   const n = meta.classNames?.length;
-  const train = parseIdxPair(files.trainImages, files.trainLabels, `${meta.name} train`, n);
+  const nm = files.names ?? {};
+  const pairNames = (split: 'train' | 'test', i?: string, l?: string): { images: string; labels: string } => ({ images: i ?? `${meta.name} ${split} images`, labels: l ?? `${meta.name} ${split} labels` });
+  const train = parseIdxPair(files.trainImages, files.trainLabels, `${meta.name} train`, n, pairNames('train', nm.trainImages, nm.trainLabels));
   const hasTest = files.testImages !== undefined || files.testLabels !== undefined;
   if (hasTest && (!files.testImages || !files.testLabels)) {
     throw new DatasetError(meta.name, `a test split needs both an image file and a label file; only the ${files.testImages ? 'image' : 'label'} file was given`);
   }
-  const test = files.testImages && files.testLabels ? parseIdxPair(files.testImages, files.testLabels, `${meta.name} test`, n) : null;
+  const test = files.testImages && files.testLabels ? parseIdxPair(files.testImages, files.testLabels, `${meta.name} test`, n, pairNames('test', nm.testImages, nm.testLabels)) : null;
   if (test && (test.shape.height !== train.shape.height || test.shape.width !== train.shape.width || test.shape.channels !== train.shape.channels)) {
     throw new DatasetError(meta.name, `test images are ${test.shape.height}×${test.shape.width}×${test.shape.channels} but training images are ${train.shape.height}×${train.shape.width}×${train.shape.channels}`);
   }
-  const classNames = meta.classNames ?? digitClassNames(Math.max(maxLabel(train.labels), test ? maxLabel(test.labels) : 0) + 1);
+  const found = meta.classNames ? null : classesFromNumericLabels(test ? [train.labels, test.labels] : [train.labels]);
+  const classNames = meta.classNames ?? found?.classNames ?? [];
+  const notes = found?.note ? [found.note] : [];
   const strip = (s: IdxSplit): DatasetSplit => ({ images: s.images, labels: s.labels, count: s.count });
-  return assembleDataset({ ...meta, shape: train.shape, classNames, train: strip(train), test: test ? strip(test) : null });
+  return assembleDataset({ ...meta, shape: train.shape, classNames, train: strip(train), test: test ? strip(test) : null, notes });
 }

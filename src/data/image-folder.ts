@@ -28,18 +28,27 @@ export const browserImageDecoder: ImageDecoder = async (blob, { width, height })
   }
 };
 
-/** Writes RGBA pixels as grayscale (ITU-R BT.601 luma) or RGB into `out` at `offset`; alpha is dropped. */
+/** The background transparent pixels are composited on: white, as a PNG viewer or a sheet of paper shows them. */
+export const TRANSPARENCY_BACKGROUND = 255;
+
+/**
+ * Writes RGBA pixels (non-premultiplied, as getImageData returns them) as grayscale (ITU-R BT.601 luma) or RGB
+ * into `out` at `offset`. Each pixel is first composited over a white background (`c·α + 255·(1 − α)`), so
+ * dark strokes on a transparent background stay visible instead of the transparent part turning black.
+ */
 export function rgbaToPixels(rgba: ArrayLike<number>, channels: 1 | 3, out: Uint8Array, offset: number): void {
   const n = rgba.length / 4;
   for (let p = 0; p < n; p++) {
-    const r = rgba[p * 4] ?? 0;
-    const g = rgba[p * 4 + 1] ?? 0;
-    const b = rgba[p * 4 + 2] ?? 0;
+    const alpha = (rgba[p * 4 + 3] ?? 255) / 255;
+    const bg = TRANSPARENCY_BACKGROUND * (1 - alpha);
+    const r = (rgba[p * 4] ?? 0) * alpha + bg;
+    const g = (rgba[p * 4 + 1] ?? 0) * alpha + bg;
+    const b = (rgba[p * 4 + 2] ?? 0) * alpha + bg;
     if (channels === 1) out[offset + p] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
     else {
-      out[offset + p * 3] = r;
-      out[offset + p * 3 + 1] = g;
-      out[offset + p * 3 + 2] = b;
+      out[offset + p * 3] = Math.round(r);
+      out[offset + p * 3 + 1] = Math.round(g);
+      out[offset + p * 3 + 2] = Math.round(b);
     }
   }
 }
@@ -49,15 +58,29 @@ export function entriesFromFiles(files: ArrayLike<File>): ImageEntry[] {
   return Array.from(files, (f) => ({ path: f.webkitRelativePath || f.name, blob: f }));
 }
 
-/** Entries from a zip: images are unzipped, folders kept (as empty entries) so empty classes can be reported. */
+/**
+ * Entries from a zip: images are unzipped, folders kept (as empty entries) so empty classes can be reported,
+ * and every other file kept as an empty entry so the layout lists it as skipped (without unzipping it).
+ */
 export function entriesFromZip(zip: Uint8Array, file: string): ImageEntry[] {
   let files: Record<string, Uint8Array>;
+  const others: string[] = [];
   try {
-    files = unzipSync(zip, { filter: (f) => f.name.endsWith('/') || isImagePath(f.name) });
+    files = unzipSync(zip, {
+      filter: (f) => {
+        // A damaged central directory reads as entries without names; stop there instead of listing garbage.
+        if (f.name === '') throw new Error('an entry has no name');
+        const keep = f.name.endsWith('/') || isImagePath(f.name);
+        if (!keep) others.push(f.name);
+        return keep;
+      },
+    });
   } catch (e) {
     throw new DatasetError(file, `not a readable zip file (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
-  return Object.entries(files).map(([path, bytes]) => ({ path, blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) }));
+  const entries = Object.entries(files).map(([path, bytes]) => ({ path, blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) }));
+  const none = new Blob([]);
+  return [...entries, ...others.map((path) => ({ path, blob: none }))];
 }
 
 export interface ImageFolderOptions {
@@ -69,25 +92,54 @@ export interface ImageFolderOptions {
   limits?: DeviceLimits;
 }
 
-async function decodeSplit(items: LabelledPath[], blobs: Map<string, Blob>, shape: ImageShape, decode: ImageDecoder, tick: () => void): Promise<DatasetSplit> {
+/** An image that could not be decoded: skipped, and listed by name in the upload summary. */
+export interface SkippedImage {
+  path: string;
+  reason: string;
+}
+
+async function decodeSplit(items: LabelledPath[], blobs: Map<string, Blob>, shape: ImageShape, decode: ImageDecoder, tick: () => void, skipped: SkippedImage[]): Promise<DatasetSplit> {
   const per = shape.height * shape.width * shape.channels;
   const images = new Uint8Array(items.length * per);
   const labels = new Uint8Array(items.length);
-  for (const [i, item] of items.entries()) {
+  let count = 0;
+  for (const item of items) {
+    tick();
     const blob = blobs.get(item.path);
-    if (!blob) throw new DatasetError(item.path, 'the file is missing');
+    if (!blob) {
+      skipped.push({ path: item.path, reason: 'the file is missing' });
+      continue;
+    }
     let rgba: ArrayLike<number>;
     try {
       rgba = await decode(blob, { width: shape.width, height: shape.height });
     } catch (e) {
-      throw new DatasetError(item.path, `could not decode this image (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+      skipped.push({ path: item.path, reason: e instanceof Error ? e.message : String(e) });
+      continue;
     }
-    if (rgba.length !== shape.width * shape.height * 4) throw new DatasetError(item.path, `the decoder returned ${rgba.length} bytes, expected ${shape.width * shape.height * 4}`);
-    rgbaToPixels(rgba, shape.channels as 1 | 3, images, i * per);
-    labels[i] = item.label;
-    tick();
+    if (rgba.length !== shape.width * shape.height * 4) {
+      skipped.push({ path: item.path, reason: `the decoder returned ${rgba.length} bytes, expected ${shape.width * shape.height * 4}` });
+      continue;
+    }
+    rgbaToPixels(rgba, shape.channels as 1 | 3, images, count * per);
+    labels[count++] = item.label;
   }
-  return { images, labels, count: items.length };
+  return count === items.length ? { images, labels, count } : { images: images.slice(0, count * per), labels: labels.slice(0, count), count };
+}
+
+function listed(paths: readonly string[], max = 10): string {
+  return paths.length > max ? `${paths.slice(0, max).join(', ')} and ${paths.length - max} more` : paths.join(', ');
+}
+
+/** Refuses, by name, a class whose every training image failed to decode. */
+function checkDecodedClasses(train: DatasetSplit, items: readonly LabelledPath[], classNames: readonly string[], skipped: readonly SkippedImage[], file: string): void {
+  const seen = new Set(train.labels);
+  const empty = classNames.filter((_, i) => !seen.has(i));
+  if (empty.length === 0) return;
+  const emptyLabels = new Set(empty.map((c) => classNames.indexOf(c)));
+  const inEmpty = new Set(items.filter((i) => emptyLabels.has(i.label)).map((i) => i.path));
+  const bad = skipped.filter((s) => inEmpty.has(s.path)).map((s) => `${s.path} (${s.reason})`);
+  throw new DatasetError(file, `class${empty.length > 1 ? 'es' : ''} ${empty.map((c) => `"${c}"`).join(', ')} ha${empty.length > 1 ? 've' : 's'} no training images left: none of its images could be decoded: ${listed(bad, 5)}`);
 }
 
 /** Groups, checks the size, decodes and assembles; `onProgress(done, total)` counts images. */
@@ -95,12 +147,22 @@ export async function loadImageFolder(entries: ImageEntry[], options: ImageFolde
   const shape: ImageShape = { height: options.height, width: options.width, channels: options.channels };
   checkShape(shape, options.name);
   const layout = groupImagePaths(entries.map((e) => e.path), options.name);
-  const total = layout.train.length + (layout.test?.length ?? 0);
+  const total = layout.train.length + (layout.test?.length ?? 0) + (layout.valid?.length ?? 0);
   checkFitsDevice(estimateDatasetBytes(shape, total), options.limits, options.name);
   const blobs = new Map(entries.map((e) => [e.path, e.blob]));
   let done = 0;
   const tick = (): void => onProgress?.(++done, total);
-  const train = await decodeSplit(layout.train, blobs, shape, decode, tick);
-  const test = layout.test ? await decodeSplit(layout.test, blobs, shape, decode, tick) : null;
-  return assembleDataset({ id: options.id, name: options.name, source: 'upload', shape, classNames: layout.classNames, train, test });
+  const skipped: SkippedImage[] = [];
+  const train = await decodeSplit(layout.train, blobs, shape, decode, tick, skipped);
+  const test = layout.test ? await decodeSplit(layout.test, blobs, shape, decode, tick, skipped) : null;
+  const valid = layout.valid ? await decodeSplit(layout.valid, blobs, shape, decode, tick, skipped) : null;
+  checkDecodedClasses(train, layout.train, layout.classNames, skipped, options.name);
+  const notes: string[] = [];
+  if (layout.test || layout.valid) {
+    notes.push(`split folders used as splits: ${train.count} training${valid ? `, ${valid.count} validation` : ''}${test ? `, ${test.count} test` : ''} images (test and validation images are never trained on)`);
+  }
+  if (skipped.length > 0) notes.push(`${skipped.length} image${skipped.length > 1 ? 's' : ''} could not be decoded and ${skipped.length > 1 ? 'were' : 'was'} skipped: ${listed(skipped.map((s) => `${s.path} (${s.reason})`))}`);
+  if (layout.ignored.length > 0) notes.push(`${layout.ignored.length} file${layout.ignored.length > 1 ? 's' : ''} skipped as not images: ${listed(layout.ignored)}`);
+  if (entries.length > 0) notes.push('transparent pixels are composited on a white background');
+  return assembleDataset({ id: options.id, name: options.name, source: 'upload', shape, classNames: layout.classNames, train, test, valid, notes });
 }

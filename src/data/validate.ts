@@ -50,6 +50,8 @@ export interface DatasetParts {
   classNames: string[];
   train: DatasetSplit;
   test: DatasetSplit | null;
+  valid?: DatasetSplit | null;
+  notes?: string[];
 }
 
 /** Builds a Dataset after running every shared check; `name` doubles as the file named in errors. */
@@ -58,9 +60,50 @@ export function assembleDataset(parts: DatasetParts): Dataset {
   checkShape(parts.shape, parts.name);
   checkSplit(parts.train, parts.shape, numClasses, `${parts.name} (train)`);
   if (parts.test) checkSplit(parts.test, parts.shape, numClasses, `${parts.name} (test)`);
+  if (parts.valid) checkSplit(parts.valid, parts.shape, numClasses, `${parts.name} (valid)`);
   checkClasses(parts.train, numClasses, parts.classNames, parts.name);
   if (parts.train.count === 0) throw new DatasetError(parts.name, 'the training split has no examples');
-  return { ...parts, numClasses };
+  const { valid, notes, ...rest } = parts;
+  const out: Dataset = { ...rest, numClasses };
+  if (valid) out.valid = valid;
+  if (notes && notes.length > 0) out.notes = notes;
+  return out;
+}
+
+/** "1, 2, 3, …, 26" for a sorted list of labels: runs of consecutive values are shortened. */
+function describeValues(values: readonly number[]): string {
+  const first = values[0];
+  const last = values[values.length - 1];
+  if (first === undefined || last === undefined) return 'none';
+  if (last - first === values.length - 1 && values.length > 3) return `${first}..${last}`;
+  return values.length > 8 ? `${values.slice(0, 6).join(', ')}, … ${last}` : values.join(', ');
+}
+
+/**
+ * Classes for numeric labels 0..255 that may not start at 0 or may skip values (EMNIST Letters runs 1..26):
+ * each distinct label becomes a class, in ascending order, named by the original label. The label arrays
+ * are rewritten in place to class indices 0..n-1. When the labels already are 0..n-1 nothing changes and
+ * `note` is null; otherwise `note` says how labels map to classes.
+ */
+export function classesFromNumericLabels(splits: readonly Uint8Array[]): { classNames: string[]; note: string | null } {
+  const seen = new Uint8Array(256);
+  for (const labels of splits) for (const l of labels) seen[l] = 1;
+  const values: number[] = [];
+  seen.forEach((v, l) => {
+    if (v) values.push(l);
+  });
+  const classNames = values.map(String);
+  if (values.every((v, i) => v === i)) return { classNames, note: null };
+  const lut = new Uint8Array(256);
+  values.forEach((v, i) => {
+    lut[v] = i;
+  });
+  for (const labels of splits) for (let i = 0; i < labels.length; i++) labels[i] = lut[labels[i] ?? 0] ?? 0;
+  const pairs = values.slice(0, 4).map((v, i) => `${v} → class ${i}`).join(', ');
+  return {
+    classNames,
+    note: `labels ${describeValues(values)} are ${values.length} classes numbered 0..${values.length - 1}, each named by its original label (${pairs}${values.length > 4 ? ', …' : ''})`,
+  };
 }
 
 /** Bytes the dataset will take in memory (pixels + labels), known from headers before the pixels are read. */

@@ -86,6 +86,7 @@ async function parseIdxUpload(req: UploadRequest): Promise<Dataset> {
     throw new DatasetError(req.name, `IDX upload needs 2 files (images and labels) or 4 (plus a test pair), got ${req.files.length}`);
   }
   const slots: Partial<Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', Uint8Array>> = {};
+  const names: Partial<Record<keyof typeof slots, string>> = {};
   for (const f of req.files) {
     const bytes = await bytesOf(f);
     const header = peekIdxHeader(bytes.subarray(0, 4096), f.path);
@@ -93,15 +94,49 @@ async function parseIdxUpload(req: UploadRequest): Promise<Dataset> {
     const key = ((test ? 'test' : 'train') + (header.kind === 'images' ? 'Images' : 'Labels')) as keyof typeof slots;
     if (slots[key]) throw new DatasetError(f.path, `a second ${test ? 'test' : 'training'} ${header.kind} file; expected one of each`);
     slots[key] = bytes;
+    names[key] = f.path;
   }
   if (!slots.trainImages || !slots.trainLabels) {
     throw new DatasetError(req.name, `IDX upload needs one images file (idx3) and one labels file (idx1); got ${req.files.map((f) => f.path).join(', ')}`);
   }
-  return parseIdxDataset({ trainImages: slots.trainImages, trainLabels: slots.trainLabels, testImages: slots.testImages, testLabels: slots.testLabels }, { id: req.id, name: req.name, source: 'upload' });
+  return parseIdxDataset({ trainImages: slots.trainImages, trainLabels: slots.trainLabels, testImages: slots.testImages, testLabels: slots.testLabels, names }, { id: req.id, name: req.name, source: 'upload' });
 }
 
-/** Parses and validates an upload; image formats are decoded with `decode` (the browser's decoder by default). */
+/** The name of what the user chose: the one file, the picked folder, or the files (abridged past three). */
+export function chosenName(req: UploadRequest): string {
+  const tops = [...new Set(req.files.map((f) => (req.options.format === 'image-folder' && f.path.includes('/') ? (f.path.split('/')[0] ?? f.path) : f.path)))];
+  if (tops.length === 0) return req.name;
+  return tops.length > 3 ? `${tops.slice(0, 3).join(', ')} and ${tops.length - 3} more` : tops.join(', ');
+}
+
+/**
+ * Makes every upload error start with the name of the file the user chose: an error that names one of the
+ * chosen files (or a path inside the chosen folder) already does; one that names the dataset, or a file
+ * inside a zip, gets the chosen file's name in front.
+ */
+function fromChosenFile(e: unknown, req: UploadRequest): unknown {
+  if (!(e instanceof DatasetError)) return e;
+  const chosen = chosenName(req);
+  const names = req.files.map((f) => f.path);
+  if (req.options.format !== 'image-zip' && names.some((n) => e.file === n || e.file.startsWith(`${n}/`))) return e;
+  if (e.file === chosen || e.file.startsWith(`${chosen}:`)) return e;
+  const rest = e.file === req.name ? '' : e.file.startsWith(`${req.name} `) ? e.file.slice(req.name.length + 1) : e.file;
+  return new DatasetError(chosen, rest ? `${rest}: ${e.problem}` : e.problem, { cause: e });
+}
+
+/**
+ * Parses and validates an upload; image formats are decoded with `decode` (the browser's decoder by default).
+ * Every DatasetError it throws starts with the name of the file the user chose (see fromChosenFile).
+ */
 export async function parseUpload(req: UploadRequest, onProgress?: (p: ImportProgress) => void, decode?: ImageDecoder, limits: DeviceLimits = deviceLimits()): Promise<Dataset> {
+  try {
+    return await parseUploadFiles(req, onProgress, decode, limits);
+  } catch (e) {
+    throw fromChosenFile(e, req);
+  }
+}
+
+async function parseUploadFiles(req: UploadRequest, onProgress: ((p: ImportProgress) => void) | undefined, decode: ImageDecoder | undefined, limits: DeviceLimits): Promise<Dataset> {
   if (req.files.length === 0) throw new DatasetError(req.name, 'no files were chosen');
   await checkUploadSize(req, limits);
   const meta = { id: req.id, name: req.name, source: 'upload' as const };
@@ -115,7 +150,7 @@ export async function parseUpload(req: UploadRequest, onProgress?: (p: ImportPro
     case 'csv': {
       const [first] = req.files;
       if (!first || req.files.length > 1) throw new DatasetError(req.name, `CSV upload takes exactly one file, got ${req.files.length}`);
-      return parseCsv(await bytesOf(first), opts.csv, meta);
+      return parseCsv(await bytesOf(first), opts.csv, meta, first.path);
     }
     case 'image-folder':
     case 'image-zip': {

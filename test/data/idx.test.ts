@@ -61,6 +61,8 @@ describe('IDX', () => {
     expect(() => parseIdxDataset({ trainImages: idxImages(2, 2, 2), trainLabels: idxLabels([0, 1]), testImages: idxImages(1, 2, 2) }, meta)).toThrow(/only the image file/);
     expect(() => parseIdxDataset({ trainImages: idxImages(2, 2, 2), trainLabels: idxLabels([0, 1]), testImages: idxImages(1, 3, 3), testLabels: idxLabels([0]) }, meta)).toThrow(/test images are 3×3×1 but training images are 2×2×1/);
     expect(() => parseIdxDataset({ trainImages: idxImages(2, 2, 2), trainLabels: idxLabels([0, 0]) }, meta)).toThrow(/at least 2 classes, found 1/);
-    expect(() => parseIdxDataset({ trainImages: idxImages(2, 2, 2), trainLabels: idxLabels([0, 2]) }, meta)).toThrow(/class "1" has no training examples/);
+    // Labels that skip a value are classes named by their labels; a class seen only in the test split is refused by name.
+    expect(parseIdxDataset({ trainImages: idxImages(2, 2, 2), trainLabels: idxLabels([0, 2]) }, meta).classNames).toEqual(['0', '2']);
+    expect(() => parseIdxDataset({ trainImages: idxImages(2, 2, 2), trainLabels: idxLabels([0, 2]), testImages: idxImages(1, 2, 2), testLabels: idxLabels([1]) }, meta)).toThrow(/class "1" has no training examples/);
   });
 });

@@ -34,8 +34,13 @@ describe('image folder decoding', () => {
     rgbaToPixels([255, 255, 255, 0, 100, 0, 0, 255], 1, out, 1);
     expect(Array.from(out)).toEqual([0, 255, 30, 0, 0]);
     const rgb = new Uint8Array(3);
-    rgbaToPixels([1, 2, 3, 4], 3, rgb, 0);
+    rgbaToPixels([1, 2, 3, 255], 3, rgb, 0);
     expect(Array.from(rgb)).toEqual([1, 2, 3]);
+    // Transparency is composited on white: alpha 4 of 255 leaves the pixel almost white.
+    rgbaToPixels([1, 2, 3, 4], 3, rgb, 0);
+    expect(Array.from(rgb)).toEqual([251, 251, 251]);
+    rgbaToPixels([0, 0, 0, 0, 0, 0, 0, 128], 1, out, 0);
+    expect(Array.from(out.subarray(0, 2))).toEqual([255, 127]);
   });
 
   // A fake decoder: the "image" is one byte, painted over every RGB channel, so labels and order can be checked.
@@ -59,7 +64,12 @@ describe('image folder decoding', () => {
   it('names an undecodable image, refuses a dataset too big, and a file that is not a zip', async () => {
     const entries = [{ path: 'a/1.png', blob: new Blob([new Uint8Array([1])]) }, { path: 'b/bad.png', blob: new Blob([new Uint8Array([99])]) }];
     const opts = { id: 'x', name: 'x', height: 4, width: 4, channels: 1 as const };
-    await expect(loadImageFolder(entries, opts, fake)).rejects.toThrow(/^b\/bad\.png: could not decode this image \(broken image\)/);
+    // An undecodable image is skipped and listed; a class left with no images is refused by name.
+    await expect(loadImageFolder(entries, opts, fake)).rejects.toThrow(/^x: class "b" has no training images left: none of its images could be decoded: b\/bad\.png \(broken image\)/);
+    const more = [...entries, { path: 'b/2.png', blob: new Blob([new Uint8Array([2])]) }];
+    const d = await loadImageFolder(more, opts, fake);
+    expect(d.train.count).toBe(2);
+    expect(d.notes).toContain('1 image could not be decoded and was skipped: b/bad.png (broken image)');
     await expect(loadImageFolder(entries, { ...opts, limits: { maxDatasetBytes: 10 } }, fake)).rejects.toThrow(/more than the/);
     expect(() => entriesFromZip(new Uint8Array([1, 2, 3, 4, 5]), 'no.zip')).toThrow(/^no\.zip: not a readable zip/);
   });

@@ -34,7 +34,7 @@ describe('importUpload', () => {
     const { db } = await freshDb();
     await importUpload(db, req([file('i', idxImages(30, 4, 4)), file('l', idxLabels(labels))], 'kept'));
     const truncated = idxImages(30, 4, 4).slice(0, 100);
-    await expect(importUpload(db, req([file('bad-images.idx3', truncated), file('l', idxLabels(labels))], 'bad'))).rejects.toThrow(/Little digits train images: truncated/);
+    await expect(importUpload(db, req([file('bad-images.idx3', truncated), file('l', idxLabels(labels))], 'bad'))).rejects.toThrow(/^bad-images\.idx3: truncated/);
     await expect(importUpload(db, req([file('only-one', idxLabels(labels))], 'bad'))).rejects.toThrow(/2 files/);
     expect((await listDatasets(db)).records.map((d) => d.id)).toEqual(['kept']);
   });
