@@ -7,6 +7,11 @@ import type { FastKernel, KernelArgs } from './cpu-kernel.ts';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv2d.ts';
 import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './depthwise.ts';
 import { fusedConv2d, fusedDepthwiseConv2d } from './fused.ts';
+import { add, multiply, realDiv, sub } from './binary.ts';
+import { avgPoolGrad, maxPoolGrad } from './pool-grad.ts';
+import { batchToSpaceND, padV2, spaceToBatchND, tile, transpose } from './layout.ts';
+import { mean, sum } from './reduce.ts';
+import { slice, splitV } from './slice.ts';
 
 /** The kernels replaced, by TF.js kernel name. */
 export const FAST_CPU_KERNELS: Readonly<Record<string, FastKernel>> = {
@@ -18,6 +23,21 @@ export const FAST_CPU_KERNELS: Readonly<Record<string, FastKernel>> = {
   DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dBackpropFilter,
   FusedConv2D: fusedConv2d,
   FusedDepthwiseConv2D: fusedDepthwiseConv2d,
+  Add: add,
+  Sub: sub,
+  Multiply: multiply,
+  RealDiv: realDiv,
+  Sum: sum,
+  Mean: mean,
+  Slice: slice,
+  SplitV: splitV,
+  AvgPoolGrad: avgPoolGrad,
+  MaxPoolGrad: maxPoolGrad,
+  Transpose: transpose,
+  PadV2: padV2,
+  Tile: tile,
+  SpaceToBatchND: spaceToBatchND,
+  BatchToSpaceND: batchToSpaceND,
 };
 
 const stockConfigs = new Map<string, KernelConfig>();
