@@ -124,7 +124,24 @@ function exportPoint(p: PoolPoint, hull: ReadonlySet<string>, band: ReadonlySet<
   };
 }
 
-export function buildFrontierExport({ run, points, exportedAt, appVersion }: FrontierInput): FrontierExport {
+/**
+ * The frontier export of a run's pool (points oldest first, hull and ε-band with the preset's ε, best models).
+ * Every file the app writes imports: the result is checked exactly as parseFrontierExport checks a file read
+ * back from its JSON text, and a FrontierFormatError naming each bad field is thrown instead of returning an
+ * export that would be refused.
+ */
+export function buildFrontierExport(input: FrontierInput): FrontierExport {
+  const exp = assembleFrontierExport(input);
+  try {
+    parseFrontierExport(JSON.stringify(exp));
+  } catch (e) {
+    if (!(e instanceof FrontierFormatError)) throw e;
+    throw new FrontierFormatError(e.problems, `The export of run "${input.run.name}" would not import, so it was not written`);
+  }
+  return exp;
+}
+
+function assembleFrontierExport({ run, points, exportedAt, appVersion }: FrontierInput): FrontierExport {
   const ordered = [...points].sort((a, b) => a.createdAt - b.createdAt);
   const { hull, epsBand: band } = frontierMembership(ordered, run.preset.eps);
   const hullSet = new Set(hull);
@@ -155,8 +172,8 @@ export function buildFrontierExport({ run, points, exportedAt, appVersion }: Fro
 
 export class FrontierFormatError extends Error {
   override readonly name = 'FrontierFormatError';
-  constructor(readonly problems: string[]) {
-    super(`Not a valid frontier export: ${problems.join('; ')}`);
+  constructor(readonly problems: string[], what = 'Not a valid frontier export') {
+    super(`${what}: ${problems.join('; ')}`);
   }
 }
 

@@ -25,6 +25,21 @@ export class NanLossError extends Error {
   }
 }
 
+/** Thrown when an epoch's training or validation loss or accuracy is NaN or ±Infinity (the job diverged). */
+export class NonFiniteMetricError extends Error {
+  readonly epoch: number;
+  readonly metric: string;
+  readonly value: number;
+  /** `metric` in words, e.g. "validation loss"; `epoch` 1-based. */
+  constructor(metric: string, epoch: number, value: number) {
+    super(`non-finite ${metric} ${value} at epoch ${epoch}`);
+    this.name = 'NonFiniteMetricError';
+    this.epoch = epoch;
+    this.metric = metric;
+    this.value = value;
+  }
+}
+
 const OOM = [/out of memory/i, /\boom\b/i, /failed to allocate/i, /allocation failed/i, /requested buffer size/i,
   /exceeds the max(imum)? (buffer|texture) size/i, /maxBufferSize/i, /maxStorageBufferBindingSize/i,
   /array buffer allocation/i, /invalid (typed )?array length/i, /GL_OUT_OF_MEMORY/i];
@@ -40,10 +55,10 @@ function messageOf(e: unknown): string {
 
 export function classifyError(e: unknown): ErrorKind {
   if (e instanceof JobCancelledError) return 'cancelled';
-  if (e instanceof NanLossError) return 'nan';
+  if (e instanceof NanLossError || e instanceof NonFiniteMetricError) return 'nan';
   const msg = messageOf(e);
   if (/JobCancelledError/.test(msg)) return 'cancelled';
-  if (/NanLossError|non-finite training loss/i.test(msg)) return 'nan';
+  if (/NanLossError|NonFiniteMetricError|non-finite (training|validation) (loss|accuracy)/i.test(msg)) return 'nan';
   if (DEVICE_LOST.some((r) => r.test(msg))) return 'device-lost';
   if (e instanceof RangeError && /allocation|array length/i.test(msg)) return 'oom';
   if (OOM.some((r) => r.test(msg))) return 'oom';

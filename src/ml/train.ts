@@ -17,7 +17,7 @@ import { Sgd } from './sgd.ts';
 import { evaluate } from './evaluate.ts';
 import { readWeightsAsync } from './weights-io.ts';
 import { sumAll } from './ops/sum.ts';
-import { JobCancelledError, NanLossError } from './errors.ts';
+import { JobCancelledError, NanLossError, NonFiniteMetricError } from './errors.ts';
 
 /** State at the end of an epoch; `epoch` = epochs completed (= history.length), resume starts after it. */
 export interface TrainCheckpoint {
@@ -182,6 +182,20 @@ async function trainEpoch(ctx: EpochContext, e: number, lr: number): Promise<{ l
   return { loss: seen > 0 ? lossSum / seen : NaN, acc: seen > 0 ? hits / seen : 0 };
 }
 
+const METRIC_NAMES = { trainLoss: 'training loss', trainAcc: 'training accuracy', valLoss: 'validation loss',
+  valAcc: 'validation accuracy' } as const;
+
+/**
+ * An epoch whose losses or accuracies are NaN or ±Infinity fails the job (retried like any failure) before it
+ * reaches the history, a checkpoint or a pool point: the per-batch check sees only the training loss, and a
+ * diverged model can still train on finite losses while its validation loss overflows.
+ */
+function checkFinite(m: EpochMetrics): void {
+  for (const [key, name] of Object.entries(METRIC_NAMES) as [keyof typeof METRIC_NAMES, string][]) {
+    if (!Number.isFinite(m[key])) throw new NonFiniteMetricError(name, m.epoch, m[key]);
+  }
+}
+
 async function runEpoch(ctx: EpochContext, e: number): Promise<void> {
   const { data, recipe, opts } = ctx;
   const now = opts.now ?? Date.now;
@@ -194,6 +208,7 @@ async function runEpoch(ctx: EpochContext, e: number): Promise<void> {
   const val = await evaluate(ctx.net, evalData, valIdx, ctx.batchSize, () => checkStop(opts));
   const metrics: EpochMetrics = { epoch: e + 1, trainLoss: train.loss, trainAcc: train.acc, valLoss: val.loss,
     valAcc: val.acc, lr, seconds: (now() - start) / 1000 };
+  checkFinite(metrics);
   ctx.history.push(metrics);
   const batches = batchRanges(data.trainIdx.length, ctx.batchSize, recipe.maxBatchesPerEpoch).length;
   opts.onProgress?.({ epoch: e + 1, epochs: recipe.epochs, batch: batches, batches, trainLoss: train.loss,

@@ -2,7 +2,7 @@
 
 import type { PetridishDb } from './db.ts';
 import { checkpointRecordSchema, type CheckpointRecord, type ReadList, type ReadOne } from './records.ts';
-import { readList, readOne, writeTx } from './repo-helpers.ts';
+import { checkWrite, readList, readOne, writeTx } from './repo-helpers.ts';
 import { compactWeights } from './weights-repo.ts';
 
 /** Replaces the job's previous checkpoint; only the latest epoch is kept. */
@@ -12,6 +12,7 @@ export async function putCheckpoint(db: PetridishDb, checkpoint: CheckpointRecor
     weights: compactWeights(checkpoint.weights),
     optimizer: compactWeights(checkpoint.optimizer),
   };
+  checkWrite(`checkpoint of job ${checkpoint.jobId} (epoch ${checkpoint.epoch})`, checkpointRecordSchema, record);
   const tx = db.transaction('checkpoints', 'readwrite');
   await writeTx(tx, `checkpoint of job ${checkpoint.jobId} (epoch ${checkpoint.epoch})`, () => tx.store.put(record));
 }

@@ -5,6 +5,7 @@ import type { NamedWeights } from '../core/weights.ts';
 import type { PetridishDb } from './db.ts';
 import {
   jobRecordSchema,
+  pointRecordSchema,
   runRecordSchema,
   type JobRecord,
   type PointRecord,
@@ -12,10 +13,11 @@ import {
   type RunRecord,
 } from './records.ts';
 import { describeIssues } from '../core/export-schema.ts';
-import { readList, writeTx } from './repo-helpers.ts';
+import { checkWrite, readList, writeTx } from './repo-helpers.ts';
 import { weightsRecord } from './weights-repo.ts';
 
 export async function putJob(db: PetridishDb, job: JobRecord): Promise<void> {
+  checkWrite(`job ${job.id}`, jobRecordSchema, job);
   const tx = db.transaction('jobs', 'readwrite');
   await writeTx(tx, `job ${job.id}`, () => tx.store.put(job));
 }
@@ -41,6 +43,8 @@ export interface JobCommit {
 }
 
 function checkCommit({ job, point, weightsKey }: JobCommit): void {
+  checkWrite(`job ${job.id}`, jobRecordSchema, { ...job, status: 'done', error: null });
+  if (point) checkWrite(`pool point ${point.id}`, pointRecordSchema, point);
   if (point && point.runId !== job.runId) {
     throw new Error(`commitJobResult: point ${point.id} belongs to run ${point.runId}, job ${job.id} to ${job.runId}`);
   }
@@ -63,6 +67,8 @@ export async function commitJobResult(db: PetridishDb, commit: JobCommit): Promi
     if (point) await tx.objectStore('points').put(point);
     await tx.objectStore('weights').put(weightsRecord(job.runId, weights), weightsKey);
     await tx.objectStore('checkpoints').delete(job.id);
-    await tx.objectStore('runs').put({ ...stored.data, ...runPatch, id: stored.data.id });
+    const run: RunRecord = { ...stored.data, ...runPatch, id: stored.data.id };
+    checkWrite(`run ${run.id}`, runRecordSchema, run);
+    await tx.objectStore('runs').put(run);
   });
 }

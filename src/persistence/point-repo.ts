@@ -2,10 +2,11 @@
 
 import type { PetridishDb } from './db.ts';
 import { pointRecordSchema, type PointRecord, type ReadList, type ReadOne } from './records.ts';
-import { readList, readOne, writeTx } from './repo-helpers.ts';
+import { checkWrite, readList, readOne, writeTx } from './repo-helpers.ts';
 
 /** For imports and repairs; a trained job's point is written by `commitJobResult`, together with its weights. */
 export async function putPoint(db: PetridishDb, point: PointRecord): Promise<void> {
+  checkWrite(`pool point ${point.id}`, pointRecordSchema, point);
   const tx = db.transaction('points', 'readwrite');
   await writeTx(tx, `pool point ${point.id}`, () => tx.store.put(point));
 }

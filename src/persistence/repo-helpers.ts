@@ -20,6 +20,24 @@ export function checkRecord<T>(
   return null;
 }
 
+/** A record refused before it was written, because the check that reads it back would reject it. */
+export class UnreadableRecordError extends Error {
+  override readonly name = 'UnreadableRecordError';
+  constructor(readonly what: string, readonly issues: string) {
+    super(`${what} was not saved: it would not read back (${issues})`);
+  }
+}
+
+/**
+ * Checks a record with the schema that reads it back, before it is written: every stored record reads back,
+ * so a NaN in a history (or any other bad field) is refused at the write, naming the field, instead of being
+ * dropped silently at the next load. Throws UnreadableRecordError.
+ */
+export function checkWrite<T>(what: string, schema: z.ZodType<T>, value: T): void {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UnreadableRecordError(what, describeIssues(parsed.error.issues));
+}
+
 /** Reads a batch (keys and values in the same order) and keeps the valid records; a failed read is a problem too. */
 export async function readList<T>(
   store: string,

@@ -14,7 +14,7 @@ import {
   type RecordProblem,
   type RunRecord,
 } from './records.ts';
-import { readList, readOne, writeTx } from './repo-helpers.ts';
+import { checkWrite, readList, readOne, writeTx } from './repo-helpers.ts';
 
 /** A finished or imported run is shown but never changed. */
 export function isReadOnlyRun(run: Pick<RunRecord, 'status'>): boolean {
@@ -22,6 +22,7 @@ export function isReadOnlyRun(run: Pick<RunRecord, 'status'>): boolean {
 }
 
 export async function putRun(db: PetridishDb, run: RunRecord): Promise<void> {
+  checkWrite(`run "${run.name}"`, runRecordSchema, run);
   const tx = db.transaction('runs', 'readwrite');
   await writeTx(tx, `run "${run.name}"`, () => tx.store.put(run));
 }

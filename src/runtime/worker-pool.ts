@@ -266,7 +266,7 @@ export function jobErrorText(e: unknown): string {
     case 'device-lost':
       return `GPU device lost: ${message}`;
     case 'nan':
-      return `NaN loss: ${message}`;
+      return /non-finite training loss/.test(message) ? `NaN loss: ${message}` : `diverged: ${message}`;
     case 'cancelled':
       return `cancelled: ${message}`;
     case 'other':

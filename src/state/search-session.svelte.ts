@@ -155,7 +155,14 @@ export class SearchSession {
   exportJson(): void {
     const v = this.view;
     if (!v) return;
-    const data = buildFrontierExport({ run: v.run, points: v.state.pool, exportedAt: Date.now(), appVersion: APP_VERSION });
+    let data: ReturnType<typeof buildFrontierExport>;
+    try {
+      data = buildFrontierExport({ run: v.run, points: v.state.pool, exportedAt: Date.now(), appVersion: APP_VERSION });
+    } catch (e) {
+      // The export refuses to write a file it could not import; say why instead of failing in silence.
+      this.fail(describeError(e));
+      return;
+    }
     downloadText(`petridish-${v.run.id}-frontier.json`, JSON.stringify(data, null, 2), 'application/json');
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, JobCancelledError, NanLossError } from '../../src/ml/errors.ts';
+import { classifyError, JobCancelledError, NanLossError, NonFiniteMetricError } from '../../src/ml/errors.ts';
+import { jobErrorText } from '../../src/runtime/worker-pool.ts';
 
 describe('classifyError', () => {
   it('recognises the trainer’s own errors, also after crossing a worker boundary as plain messages', () => {
@@ -7,6 +8,12 @@ describe('classifyError', () => {
     expect(classifyError(new NanLossError(2, 5, NaN))).toBe('nan');
     expect(new NanLossError(2, 5, NaN).message).toBe('non-finite training loss NaN at epoch 2, batch 5');
     expect(classifyError({ message: 'non-finite training loss Infinity at epoch 1, batch 1' })).toBe('nan');
+    const val = new NonFiniteMetricError('validation loss', 3, Infinity);
+    expect(val.message).toBe('non-finite validation loss Infinity at epoch 3');
+    expect(classifyError(val)).toBe('nan');
+    expect(classifyError({ message: 'non-finite validation accuracy NaN at epoch 1' })).toBe('nan');
+    expect(jobErrorText(val)).toBe('diverged: non-finite validation loss Infinity at epoch 3');
+    expect(jobErrorText(new NanLossError(1, 2, NaN))).toMatch(/^NaN loss: /);
   });
   it('maps TF.js and WebGPU messages', () => {
     expect(classifyError(new Error('Failed to allocate memory for texture'))).toBe('oom');

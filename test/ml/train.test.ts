@@ -4,7 +4,7 @@ import type { PhaseRecipe } from '../../src/core/training-config.ts';
 import type { Network } from '../../src/ml/network-types.ts';
 import type { PhaseData } from '../../src/ml/batches.ts';
 import { trainPhase, type TrainCheckpoint, type TrainOptions, type TrainProgress } from '../../src/ml/train.ts';
-import { JobCancelledError, NanLossError } from '../../src/ml/errors.ts';
+import { JobCancelledError, NanLossError, NonFiniteMetricError } from '../../src/ml/errors.ts';
 import { channelStats } from '../../src/data/normalize.ts';
 import { makeRunSplit, phaseSplit } from '../../src/data/splits/run-split.ts';
 import { createRng } from '../../src/core/rng.ts';
@@ -85,6 +85,30 @@ describe('trainPhase', () => {
       expect(err).toBeInstanceOf(NanLossError);
       expect((err as NanLossError).message).toMatch(/epoch 1, batch 7/);
     });
+  });
+
+  it.each([
+    ['validation loss', Infinity, /non-finite validation loss (Infinity|NaN) at epoch 2/],
+    ['validation loss', NaN, /non-finite validation loss NaN at epoch 2/],
+  ])('fails the job when the %s turns %s while training stays finite, before anything is checkpointed', async (_m, factor, message) => {
+    const checkpoints: TrainCheckpoint[] = [];
+    await leakFree(async (net) => {
+      let evals = 0;
+      const bad: Network = Object.create(net) as Network;
+      bad.forward = (x, training) => {
+        const r = net.forward(x, training);
+        // Validating epoch 1 takes 3 batches (40 examples / 16); from the 4th on (epoch 2) the logits diverge.
+        if (training || ++evals <= 3) return r;
+        const logits = tf.mul(r.logits, factor) as tf.Tensor2D;
+        r.logits.dispose();
+        return { logits, statUpdates: r.statUpdates };
+      };
+      const err = await trainPhase(bad, data, recipe, { ...base, onEpochEnd: (c) => { checkpoints.push(c); } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NonFiniteMetricError);
+      expect((err as Error).message).toMatch(message);
+    });
+    expect(checkpoints.map((c) => c.epoch)).toEqual([1]);
+    expect(checkpoints[0]!.history.every((m) => Object.values(m).every(Number.isFinite))).toBe(true);
   });
 
   it('resumes from an epoch checkpoint to the same result as an uninterrupted run', async () => {
