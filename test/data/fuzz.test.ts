@@ -1,4 +1,6 @@
-// Random and mutated bytes into every parser: each must finish quickly and throw nothing but DatasetError.
+// Random and mutated bytes into every parser: each must finish and throw nothing but DatasetError. A parser
+// that hangs on some input fails through the test's time limit; no case is timed, so the machine's speed and
+// load cannot fail the test.
 import { gzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parseCifar } from '../../src/data/cifar.ts';
@@ -27,17 +29,15 @@ function mutate(seed: Uint8Array, rnd: () => number): Uint8Array {
 }
 
 function fuzz(name: string, seeds: Uint8Array[], parse: (bytes: Uint8Array) => unknown, seed: number): void {
-  it(`${name}: ${CASES} cases, only DatasetError, each under 1 s`, () => {
+  it(`${name}: ${CASES} cases, only DatasetError`, () => {
     const rnd = mulberry32(seed);
     for (let i = 0; i < CASES; i++) {
       const input = mutate(seeds[i % seeds.length] ?? new Uint8Array(), rnd);
-      const t0 = performance.now();
       try {
         parse(input);
       } catch (e) {
         if (!(e instanceof DatasetError)) throw new Error(`case ${i}: ${name} threw a non-DatasetError: ${String(e)}`);
       }
-      expect(performance.now() - t0).toBeLessThan(1000);
     }
   });
 }
