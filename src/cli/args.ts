@@ -18,6 +18,8 @@ export interface CliArgs {
   l1Alpha: number | null;
   /** Operations kept per finalised node (overrides the preset). */
   topK: number | null;
+  /** Test examples per model (overrides the preset): a number, 'all', or null to keep the preset's. */
+  testExamples: number | 'all' | null;
   backend: CliBackend;
   out: string;
   csv: string | null;
@@ -38,6 +40,7 @@ export const USAGE = `usage: npm run search -- --out run.json [options]
   --examples-per-class N     per-class training subset (overrides the preset)
   --l1-alpha X               L1 weight λ on α in the search phase, ≥ 0 (overrides the preset)
   --top-k N                  operations kept per new node at finalisation (overrides the preset)
+  --test-examples N|all      test accuracy of each model on N test examples, or all (overrides the preset)
   --backend auto|webgpu|cpu  auto = WebGPU through Dawn when an adapter exists, else cpu (default auto)
   --out FILE                 frontier export JSON (required)
   --csv FILE                 also write the pool as CSV
@@ -79,7 +82,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
  */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { dataset: 'mnist', preset: 'tiny', strategy: 'petridish', seed: null, maxPoolSize: null,
-    examplesPerClass: null, l1Alpha: null, topK: null, backend: 'auto', out: '', csv: null, quiet: false, help: false };
+    examplesPerClass: null, testExamples: null, l1Alpha: null, topK: null, backend: 'auto', out: '', csv: null, quiet: false, help: false };
   if (wantsHelp(argv)) return { ...args, help: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
@@ -99,6 +102,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case '--examples-per-class': args.examplesPerClass = integer(flag, value, 1); break;
       case '--l1-alpha': args.l1Alpha = nonNegative(flag, value); break;
       case '--top-k': args.topK = integer(flag, value, 1); break;
+      case '--test-examples': args.testExamples = value === 'all' ? 'all' : integer(flag, value, 1); break;
       case '--backend': args.backend = oneOf(flag, value, BACKENDS); break;
       case '--out': args.out = value; break;
       case '--csv': args.csv = value; break;

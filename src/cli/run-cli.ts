@@ -18,6 +18,10 @@ export interface CliOutcome {
   frontier: FrontierExport;
 }
 
+function percent(v: number): string {
+  return `${(v * 100).toFixed(1)} %`;
+}
+
 function write(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
@@ -38,6 +42,7 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
     ...(args.examplesPerClass !== null ? { examplesPerClass: args.examplesPerClass } : {}),
     ...(args.l1Alpha !== null ? { l1Alpha: args.l1Alpha } : {}),
     ...(args.topK !== null ? { topK: args.topK } : {}),
+    ...(args.testExamples !== null ? { testExamples: args.testExamples === 'all' ? null : args.testExamples } : {}),
   });
   const maxPoints = preset.maxPoolSize;
   let points = 0;
@@ -47,12 +52,16 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
       epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.trainLoss }),
     onJobEnd: (r, s) => {
       points = s.pool.length;
-      bar.log(`${r.jobId} ${r.kind} ${r.outcome}${r.error ? `: ${r.error}` : ''} in ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s; pool ${s.pool.length}`);
+      const point = s.pool.find((p) => p.jobId === r.jobId);
+      const scores = point ? `: val error ${percent(point.error)}${point.testAcc !== undefined ? `, test accuracy ${percent(point.testAcc)} (${point.testCount} ${point.testSource === 'held-out' ? 'held-out' : 'test'} examples)` : ''}` : '';
+      bar.log(`${r.jobId} ${r.kind} ${r.outcome}${r.error ? `: ${r.error}` : ''} in ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s${scores}; pool ${s.pool.length}`);
     },
   });
   bar.done();
   write(args.out, `${JSON.stringify(frontier, null, 2)}\n`);
   if (args.csv) write(args.csv, frontierToCsv(frontier));
   bar.log(`${state.finishReason ?? state.status}; ${frontier.points.length} points, ${frontier.hull.length} on the hull → ${args.out}`);
+  const best = frontier.points.find((p) => p.id === frontier.best.lowestError);
+  if (best) bar.log(`best (lowest validation error): ${best.id}, val error ${percent(best.error)}${best.testAcc != null ? `, test accuracy ${percent(best.testAcc)} on ${best.testCount} examples` : ''}, ${best.madd} multiply-adds`);
   return { args, backend, frontier };
 }

@@ -7,7 +7,11 @@ import type { FrontierExport } from './export-format.ts';
 export type CsvPoint = Pick<
   PoolPoint,
   'id' | 'parentId' | 'jobId' | 'stage' | 'macro' | 'madd' | 'params' | 'error' | 'history' | 'samplingCount' | 'createdAt'
->;
+> & {
+  /** Accuracy on the run's test examples and their number; null or absent when not measured. */
+  testAcc?: number | null;
+  testCount?: number | null;
+};
 
 const CSV_COLUMNS = [
   'id',
@@ -20,6 +24,8 @@ const CSV_COLUMNS = [
   'madd',
   'params',
   'error',
+  'test_acc',
+  'test_count',
   'epochs',
   'sampling_count',
   'on_hull',
@@ -52,6 +58,8 @@ export function poolToCsv(
       p.madd,
       p.params,
       p.error,
+      p.testAcc ?? null,
+      p.testCount ?? null,
       p.history.length,
       p.samplingCount,
       hull.has(p.id),

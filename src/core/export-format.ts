@@ -19,6 +19,7 @@ import {
   runStatusSchema,
   runStrategySchema,
   searchPresetSchema,
+  testSourceSchema,
   type RunStatus,
   type RunStrategy,
 } from './export-schema.ts';
@@ -26,7 +27,8 @@ import { checkFrontierConsistency } from './export-checks.ts';
 
 export { csvField, frontierToCsv, poolToCsv, type CsvPoint } from './export-csv.ts';
 
-export const FRONTIER_SCHEMA_VERSION = 1;
+/** 2: points carry testAcc, testCount and testSource, the preset testExamples. Version 1 files still read. */
+export const FRONTIER_SCHEMA_VERSION = 2;
 export const FRONTIER_FORMAT = 'petridish-frontier';
 
 const frontierPointSchema = z.object({
@@ -44,13 +46,17 @@ const frontierPointSchema = z.object({
   samplingCount: z.number().int().nonnegative(),
   createdAt: z.number(),
   inheritance: inheritanceSchema.nullable().optional(),
+  // null when not measured (points from before test accuracy existed); absent in version 1 files.
+  testAcc: z.number().min(0).max(1).nullable().optional(),
+  testCount: z.number().int().nonnegative().nullable().optional(),
+  testSource: testSourceSchema.nullable().optional(),
   onHull: z.boolean(),
   inEpsBand: z.boolean(),
 });
 
 export const frontierExportSchema = z.object({
   format: z.literal(FRONTIER_FORMAT),
-  schemaVersion: z.literal(FRONTIER_SCHEMA_VERSION),
+  schemaVersion: z.union([z.literal(1), z.literal(FRONTIER_SCHEMA_VERSION)]),
   exportedAt: z.iso.datetime(),
   appVersion: z.string(),
   run: z.object({
@@ -119,6 +125,9 @@ function exportPoint(p: PoolPoint, hull: ReadonlySet<string>, band: ReadonlySet<
     samplingCount: p.samplingCount,
     createdAt: p.createdAt,
     inheritance: p.inheritance ?? null,
+    testAcc: p.testAcc ?? null,
+    testCount: p.testCount ?? null,
+    testSource: p.testSource ?? null,
     onHull: hull.has(p.id),
     inEpsBand: band.has(p.id),
   };

@@ -86,6 +86,8 @@ export const searchPresetSchema: z.ZodType<SearchPreset> = z.object({
   maxPoolSize: positiveInt.nullable(),
   maxSeconds: z.number().positive().nullable(),
   examplesPerClass: positiveInt.nullable(),
+  // Absent in runs and exports from before test accuracy was measured.
+  testExamples: positiveInt.nullable().default(null),
   seed: z.number().int(),
 });
 
@@ -127,6 +129,7 @@ export type RunStrategy = z.infer<typeof runStrategySchema>;
 export const pointStageSchema = z.enum(['seed_trained', 'search_trained']);
 
 export const inheritanceSchema = z.object({ inherited: count, fresh: count });
+export const testSourceSchema = z.enum(['test', 'held-out']);
 
 export const jobSchema: z.ZodType<Job> = z.object({
   id: z.string().min(1),
@@ -159,6 +162,9 @@ export const poolPointSchema: z.ZodType<PoolPoint> = z.object({
   weightsKey: z.string(),
   createdAt: z.number(),
   inheritance: inheritanceSchema.optional(),
+  testAcc: z.number().min(0).max(1).optional(),
+  testCount: count.optional(),
+  testSource: testSourceSchema.optional(),
 });
 
 /** Renders zod issues as `path: message` lines, with paths written the way code would reach the field. */

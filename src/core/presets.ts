@@ -35,6 +35,7 @@ const PAPER: SearchPreset = {
   maxPoolSize: 100,
   maxSeconds: null,
   examplesPerClass: null,
+  testExamples: null,
   seed: 2,
 };
 
@@ -58,6 +59,8 @@ const STANDARD: SearchPreset = {
   maxPoolSize: 40,
   maxSeconds: 4 * 3600,
   examplesPerClass: 1000,
+  // A fifth of MNIST's or CIFAR-10's test split: ±0.9 % standard error at 90 % accuracy, at a fifth of the cost.
+  testExamples: 2000,
 };
 
 /** A few minutes on a CPU: two 3-cell seeds (1 and 2 nodes), 2 batches of 16 per epoch, 4 pool points. */
@@ -74,6 +77,7 @@ const TINY: SearchPreset = {
   maxMadd: null,
   maxPoolSize: 4,
   examplesPerClass: 20,
+  testExamples: 100,
 };
 
 
@@ -146,6 +150,9 @@ function checkPreset(p: SearchPreset): void {
   }
   if (!Number.isInteger(p.topK) || p.topK < 1) throw new Error(`preset.topK: ${p.topK} is not an integer ≥ 1`);
   if (!(Number.isFinite(p.l1Alpha) && p.l1Alpha >= 0)) throw new Error(`preset.l1Alpha: ${p.l1Alpha} is not a finite number ≥ 0`);
+  if (p.testExamples !== null && (!Number.isInteger(p.testExamples) || p.testExamples < 1)) {
+    throw new Error(`preset.testExamples: ${p.testExamples} is not an integer ≥ 1 (null = the whole test split)`);
+  }
   checkRecipe(p.seedTrain, 'seedTrain');
   checkRecipe(p.search, 'search');
   checkRecipe(p.postTrain, 'postTrain');

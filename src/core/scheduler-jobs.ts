@@ -5,7 +5,7 @@ import { countCost } from './cost.ts';
 import { presetSeedDesc } from './seeds.ts';
 import type { MacroTriple, ModelDesc } from './model-desc.ts';
 import type { Rng } from './rng.ts';
-import type { CandidateChoices, Job, JobKind, JobResult, PoolPoint } from './search-types.ts';
+import type { CandidateChoices, Job, JobKind, JobResult, PoolPoint, TestScore } from './search-types.ts';
 import type { SearchPreset } from './training-config.ts';
 
 export function jobId(runId: string, n: number): string {
@@ -57,6 +57,12 @@ export function checkResult(job: Job, result: JobResult): void {
   if (!(result.bestValAcc >= 0 && result.bestValAcc <= 1)) {
     throw new RangeError(`jobDone for ${job.id}: result.bestValAcc must be in [0, 1], got ${result.bestValAcc}`);
   }
+  if (result.testAcc !== undefined && !(result.testAcc >= 0 && result.testAcc <= 1)) {
+    throw new RangeError(`jobDone for ${job.id}: result.testAcc must be in [0, 1], got ${result.testAcc}`);
+  }
+  if (result.testCount !== undefined && !(Number.isInteger(result.testCount) && result.testCount >= 0)) {
+    throw new RangeError(`jobDone for ${job.id}: result.testCount must be an integer ≥ 0, got ${result.testCount}`);
+  }
 }
 
 /** Where a finished job's trained weights are stored (the app's IndexedDB and the headless runner alike). */
@@ -89,7 +95,18 @@ export function makePoint(
     weightsKey: result.weightsKey,
     createdAt: now,
     inheritance: result.inheritance,
+    // Carried for the record only: hull, ε-band, parent sampling and "best" read `error`, never these.
+    ...testScoreOf(result),
   };
+}
+
+/**
+ * The test fields of a result or an exported point, when it has all of them; {} otherwise (a search result,
+ * older records, and exported points whose fields are null).
+ */
+export function testScoreOf(r: { testAcc?: number | null; testCount?: number | null; testSource?: TestScore['testSource'] | null }): Partial<TestScore> {
+  return r.testAcc == null || r.testCount == null || r.testSource == null
+    ? {} : { testAcc: r.testAcc, testCount: r.testCount, testSource: r.testSource };
 }
 
 function intIn(rng: Rng, lo: number, hi: number): number {

@@ -53,20 +53,37 @@ export interface InheritanceReport {
   fresh: number;
 }
 
-export interface JobResult {
+/**
+ * Where a model's test accuracy was measured: the dataset's own test split, or (for a dataset without one) a
+ * stratified part of the training split held out once per run from every training and validation set.
+ */
+export type TestSource = 'test' | 'held-out';
+
+/** Accuracy on the run's test examples after training; reported only, never used to choose anything. */
+export interface TestScore {
+  /** Top-1 accuracy in [0, 1]. */
+  testAcc: number;
+  /** How many test examples it was measured on. */
+  testCount: number;
+  testSource: TestSource;
+}
+
+export interface JobResult extends Partial<TestScore> {
   jobId: string;
   /** For `search` the finalised description; otherwise the description that was trained. */
   desc: ModelDesc;
   history: EpochMetrics[];
   /** Best validation accuracy over the epochs (error = 1 − this). */
   bestValAcc: number;
+  // testAcc, testCount, testSource (TestScore): set for seed_train and post_train, after training.
   choices: CandidateChoices | null;
   inheritance: InheritanceReport;
   /** Key under which the trained weights were stored. */
   weightsKey: string;
 }
 
-export interface PoolPoint {
+/** The test fields are absent for a search job's result and for points stored before they were measured. */
+export interface PoolPoint extends Partial<TestScore> {
   id: string;
   stage: PointStage;
   parentId: string | null;

@@ -48,6 +48,11 @@ export interface SearchPreset {
   maxSeconds: number | null;
   /** Use at most this many training examples per class (quick searches); null = all. */
   examplesPerClass: number | null;
+  /**
+   * Measure each trained model's test accuracy on at most this many test examples (a stratified subset drawn
+   * once per run, the same for every model); null = all of them. Never used to choose anything.
+   */
+  testExamples: number | null;
   /** Seed of every random choice of the run (cells, α init, weight init, shuffles, augmentation). */
   seed: number;
 }

@@ -1,7 +1,8 @@
 // One whole job as the worker and the headless runner run it: prepare the data, build the network (with the
-// candidate for a search), inherit weights, train the phase, and for a search finalise the candidate from α.
+// candidate for a search), inherit weights, train the phase, for a search finalise the candidate from α, and
+// for a seed or post-training job measure test accuracy.
 
-import type { CandidateChoices, InheritanceReport, Job, JobResult } from '../core/search-types.ts';
+import type { CandidateChoices, InheritanceReport, Job, JobResult, TestScore } from '../core/search-types.ts';
 import type { ModelDesc, NodeDesc } from '../core/model-desc.ts';
 import type { PhaseRecipe, SearchPreset } from '../core/training-config.ts';
 import type { NamedWeights } from '../core/weights.ts';
@@ -9,6 +10,10 @@ import type { Dataset } from '../data/dataset.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
 import { finalizeCandidate, insertCandidate } from '../core/grow.ts';
 import { makeRunSplit, phaseSplit, type RunSplit } from '../data/splits/run-split.ts';
+import { HELD_OUT_TEST_FRACTION, chooseTestSet, hasOwnTestSplit, type TestSet } from '../data/splits/test-set.ts';
+import type { ChannelStats } from '../data/normalize.ts';
+import { evaluateTest } from './evaluate.ts';
+import { JobCancelledError } from './errors.ts';
 import { channelStats } from '../data/normalize.ts';
 import { augmentPolicy } from '../data/augment.ts';
 import type { Network } from './network-types.ts';
@@ -41,12 +46,22 @@ export interface RunJobOutput {
 }
 
 /**
- * The run's one split of `dataset.train` (seeded from the run's seed only): the per-class subset and the
+ * The run's one split of `dataset.train` (seeded from the run's seed only): the held-out test part (only for
+ * a dataset without a test split: HELD_OUT_TEST_FRACTION of every class), the per-class subset, and the
  * per-class order that every phase's validation set is a prefix of. The same for every job of a run.
  */
 export function runSplitOf(dataset: Dataset, preset: SearchPreset): RunSplit {
-  return makeRunSplit(dataset.train.labels, { numClasses: dataset.numClasses, examplesPerClass: preset.examplesPerClass, testFraction: 0 },
+  const testFraction = hasOwnTestSplit(dataset) ? 0 : HELD_OUT_TEST_FRACTION;
+  return makeRunSplit(dataset.train.labels, { numClasses: dataset.numClasses, examplesPerClass: preset.examplesPerClass, testFraction },
     createRng(deriveSeed(preset.seed, 'run-split')));
+}
+
+/**
+ * The run's test examples (the same for every model of a run): the dataset's test split or the held-out part
+ * of `runSplitOf`, cut to a stratified `preset.testExamples` (null = all). Throws when there are none.
+ */
+export function runTestSet(dataset: Dataset, preset: SearchPreset): TestSet {
+  return chooseTestSet(dataset, runSplitOf(dataset, preset).heldOutTest, preset.testExamples, createRng(deriveSeed(preset.seed, 'test-set')));
 }
 
 /**
@@ -121,6 +136,16 @@ function prepareNetwork(input: RunJobInput, seed: number): Prepared {
   }
 }
 
+/** The trained model's accuracy on the run's test examples (seed and post-training jobs; chooses nothing). */
+async function testScore(net: Network, input: RunJobInput, stats: ChannelStats, batchSize: number): Promise<TestScore> {
+  const { dataset, preset } = input;
+  const test = runTestSet(dataset, preset);
+  const r = await evaluateTest(net, test, { shape: dataset.shape, numClasses: dataset.numClasses, stats }, batchSize, () => {
+    if (input.shouldStop?.()) throw new JobCancelledError();
+  });
+  return { testAcc: r.acc, testCount: r.count, testSource: test.source };
+}
+
 export async function runJob(input: RunJobInput): Promise<RunJobOutput> {
   const { job, preset, dataset } = input;
   const { recipe, l1Alpha } = recipeOf(preset, job);
@@ -128,12 +153,13 @@ export async function runJob(input: RunJobInput): Promise<RunJobOutput> {
   const data = preparePhaseData(dataset, recipe, preset);
   const prepared = prepareNetwork(input, deriveSeed(preset.seed, 'init', job.id));
   const { net } = prepared;
+  const batchSize = Math.max(1, Math.round(recipe.batchSize * job.batchSizeScale));
   try {
     const phase = await trainPhase(net, data, recipe, {
       seed: deriveSeed(preset.seed, 'train', job.id),
       l1Alpha,
       augment: augmentPolicy(dataset.shape),
-      batchSize: Math.max(1, Math.round(recipe.batchSize * job.batchSizeScale)),
+      batchSize,
       shouldStop: input.shouldStop,
       onProgress: input.onProgress,
       onEpochEnd: input.onCheckpoint,
@@ -142,9 +168,11 @@ export async function runJob(input: RunJobInput): Promise<RunJobOutput> {
       progressIntervalMs: input.progressIntervalMs,
     });
     let { desc, choices } = prepared;
+    let test: TestScore | null = null;
     if (job.kind === 'search') ({ desc, choices } = finalizeCandidate(prepared.desc, await readAlphas(net, prepared.desc), preset.topK));
+    else test = await testScore(net, input, data.stats, batchSize);
     const result = { jobId: job.id, desc, history: phase.history, bestValAcc: phase.bestValAcc, choices,
-      inheritance: prepared.inheritance };
+      inheritance: prepared.inheritance, ...test };
     return { result, weights: await readWeightsAsync(net.variables) };
   } finally {
     net.dispose();

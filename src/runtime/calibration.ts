@@ -44,7 +44,8 @@ function calibrationJob(preset: SearchPreset, dataset: DatasetSummary, now: numb
 export async function calibrate(runner: JobRunner, preset: SearchPreset, dataset: DatasetSummary, dbName: string, now = Date.now()): Promise<Calibration> {
   const batchSize = preset.seedTrain.batchSize;
   const recipe: PhaseRecipe = { ...preset.seedTrain, epochs: 2, maxBatchesPerEpoch: CALIBRATION_BATCHES, maxValExamples: batchSize };
-  const timed: SearchPreset = { ...preset, seedTrain: recipe };
+  // One batch of test examples: the seed job measures test accuracy after training, which is not timed here.
+  const timed: SearchPreset = { ...preset, seedTrain: recipe, testExamples: batchSize };
   const request = { job: calibrationJob(preset, dataset, now), preset: timed, dataset: { dbName, id: dataset.id }, initWeights: null, parentDesc: null, resume: null };
   const outcome = await runner.run(request, { onProgress: () => undefined, onCheckpoint: async () => undefined });
   const warm = outcome.result.history[1];

@@ -4,6 +4,7 @@ import { bestModels } from '../core/best.ts';
 import { buildFrontierExport, frontierMembership, parseFrontierExport, poolToCsv } from '../core/export-format.ts';
 import { makePreset, type PresetOverrides } from '../core/presets.ts';
 import type { SchedulerConfig } from '../core/scheduler-types.ts';
+import { testScoreOf } from '../core/scheduler-jobs.ts';
 import type { PoolPoint } from '../core/search-types.ts';
 import type { PresetName } from '../core/training-config.ts';
 import type { DatasetSummary } from '../data/dataset.ts';
@@ -200,8 +201,8 @@ export class SearchSession {
       };
       await putRun(db, run);
       for (const p of data.points) {
-        const { onHull: _h, inEpsBand: _b, inheritance, ...point } = p;
-        await putPoint(db, { ...point, id: p.id.replace(data.run.id, id), parentId: p.parentId?.replace(data.run.id, id) ?? null, runId: id, weightsKey: '', ...(inheritance ? { inheritance } : {}) });
+        const { onHull: _h, inEpsBand: _b, inheritance, testAcc: _a, testCount: _c, testSource: _s, ...point } = p;
+        await putPoint(db, { ...point, id: p.id.replace(data.run.id, id), parentId: p.parentId?.replace(data.run.id, id) ?? null, runId: id, weightsKey: '', ...(inheritance ? { inheritance } : {}), ...testScoreOf(p) });
       }
       this.attach(await RunController.open(this.deps(), id, { readOnly: true }));
     });

@@ -29,6 +29,16 @@ export function formatPercent(v: number, digits = 1): string {
   return `${(v * 100).toFixed(digits)}%`;
 }
 
+/**
+ * "91.2% (2k test images)", "88.0% (180 held out)" or "not measured" (points from before test accuracy),
+ * for a point's test accuracy, which is shown only and never chooses anything.
+ */
+export function formatTestAcc(p: { testAcc?: number | null; testCount?: number | null; testSource?: 'test' | 'held-out' | null }): string {
+  if (p.testAcc == null) return 'not measured';
+  const n = p.testCount == null ? '' : ` (${formatCount(p.testCount)} ${p.testSource === 'held-out' ? 'held out' : 'test images'})`;
+  return `${formatPercent(p.testAcc)}${n}`;
+}
+
 function trim(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }

@@ -63,6 +63,10 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--out', 'a', '--max-pool-size', '0'])).toThrow(/--max-pool-size: "0" is not an integer ≥ 1/);
     expect(() => parseCliArgs(['--out', 'a', '--seed'])).toThrow(/--seed: a value is missing/);
     expect(() => parseCliArgs(['--out', 'a', '--bogus', '1'])).toThrow(/unknown flag "--bogus"/);
+    expect(parseCliArgs(['--out', 'a', '--test-examples', 'all']).testExamples).toBe('all');
+    expect(parseCliArgs(['--out', 'a', '--test-examples', '500']).testExamples).toBe(500);
+    expect(parseCliArgs(['--out', 'a']).testExamples).toBeNull();
+    expect(() => parseCliArgs(['--out', 'a', '--test-examples', 'some'])).toThrow(/--test-examples: "some" is not an integer ≥ 1/);
   });
 });
 
@@ -93,8 +97,11 @@ describe('runSearchCli', () => {
     expect(parsed.points.map((p) => p.id)).toContain(child.parentId);
     expect(child.choices).not.toBeNull();
     expect(parsed.hull.length).toBeGreaterThan(0);
+    // No test files: 10 % of each class (3 of 30) held out of every training and validation set.
+    for (const p of parsed.points) expect(p).toMatchObject({ testCount: 9, testSource: 'held-out', testAcc: expect.any(Number) });
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(4);
+    expect(lines[0]).toContain(',error,test_acc,test_count,');
   });
 
   it('refuses a dataset path that does not exist, naming it', async () => {

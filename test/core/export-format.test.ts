@@ -16,12 +16,13 @@ const choices = {
   reduction: [{ input: 1, op: 'avg_pool_3x3' as const, stride: 2 as const, alpha: -0.4 }],
 };
 
+const tested = (testAcc: number) => ({ testAcc, testCount: 50, testSource: 'test' as const });
 const pool = [
-  makePoint('c', 300, 0.25),
-  makePoint('a', 100, 0.3),
+  makePoint('c', 300, 0.25, tested(0.7)),
+  makePoint('a', 100, 0.3, tested(0.68)),
   makePoint('b', 200, 0.2),
-  makePoint('d', 400, 0.1, { stage: 'search_trained', parentId: 'b', choices, macro: { cells: 3, reductions: 1, nodes: 2 } }),
-  makePoint('e', 300, 0.152, { parentId: 'a', createdAt: 5000 }),
+  makePoint('d', 400, 0.1, { stage: 'search_trained', parentId: 'b', choices, macro: { cells: 3, reductions: 1, nodes: 2 }, ...tested(0.88) }),
+  makePoint('e', 300, 0.152, { parentId: 'a', createdAt: 5000, ...tested(0.8) }),
 ];
 
 function build(): FrontierExport {
@@ -60,6 +61,16 @@ describe('buildFrontierExport', () => {
     expect(exp.dataset.id).toBe('mnist-8');
     expect(exp.run.preset.eps).toBe(0.025);
     expect(JSON.stringify(exp)).not.toContain('weightsKey');
+    expect(byId.get('d')).toMatchObject({ testAcc: 0.88, testCount: 50, testSource: 'test' });
+    expect(byId.get('b')).toMatchObject({ testAcc: null, testCount: null, testSource: null });
+  });
+
+  it('chooses nothing by test accuracy: other test accuracies give the same hull, band and best', () => {
+    const other = pool.map((p, i) => ({ ...p, testAcc: [0.99, 0.01, 0.5, 0.02, 0.97][i] as number, testCount: 50, testSource: 'test' as const }));
+    const exp = build();
+    const alt = buildFrontierExport({ run: makeRunInfo(), points: other, exportedAt: Date.UTC(2025, 0, 2), appVersion: '0.1.0' });
+    expect([alt.hull, alt.epsBand, alt.best]).toEqual([exp.hull, exp.epsBand, exp.best]);
+    expect(alt.points.map((p) => [p.onHull, p.inEpsBand])).toEqual(exp.points.map((p) => [p.onHull, p.inEpsBand]));
   });
 
   it('handles an empty pool', () => {
@@ -91,7 +102,20 @@ describe('parseFrontierExport', () => {
     expect(parseError('{not json')).toMatch(/not JSON/);
     expect(parseError([1, 2])).toMatch(/expected a JSON object, got an array/);
     expect(parseError(broken((x) => (x.format = 'something-else' as 'petridish-frontier')))).toMatch(/^.*format: expected "petridish-frontier"/);
-    expect(parseError(broken((x) => (x.schemaVersion = 2 as 1)))).toMatch(/schemaVersion: 2 is newer/);
+    expect(parseError(broken((x) => (x.schemaVersion = 3 as 2)))).toMatch(/schemaVersion: 3 is newer than this app reads \(2\)/);
+    expect(parseError(broken((x) => ((x.points[0] as { testAcc: unknown }).testAcc = 1.2)))).toMatch(/points\[0\]\.testAcc/);
+  });
+
+  it('imports a version 1 file (from before test accuracy): no test accuracy, testExamples null', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('./fixtures/frontier-v1.json', import.meta.url), 'utf8');
+    expect(JSON.parse(text)).toMatchObject({ schemaVersion: 1 });
+    expect(text).not.toContain('testAcc');
+    const exp = parseFrontierExport(text);
+    expect(exp.schemaVersion).toBe(1);
+    expect(exp.run.preset.testExamples).toBeNull();
+    expect(exp.points.map((p) => [p.id, p.error, p.testAcc])).toEqual([['p1', 0.31, undefined], ['p2', 0.24, undefined]]);
+    expect(frontierToCsv(exp).split('\r\n')[1]).toBe('p1,,job-p1,seed_trained,3,1,1,1200000,120000,0.31,,,1,0,true,true,2025-01-04T14:13:20.000Z');
   });
 
   it('rejects inconsistent ids, flags and descriptions', () => {
@@ -127,9 +151,10 @@ describe('CSV', () => {
     const csv = poolToCsv([odd, ...pool], { hull: ['x,"1"'], epsBand: ['x,"1"', 'e'] });
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'id,parent_id,job_id,stage,cells,reductions,nodes,madd,params,error,epochs,sampling_count,on_hull,in_eps_band,created_at',
+      'id,parent_id,job_id,stage,cells,reductions,nodes,madd,params,error,test_acc,test_count,epochs,sampling_count,on_hull,in_eps_band,created_at',
     );
-    expect(lines[1]).toBe(`"x,""1""",,"job-x,""1""",seed_trained,3,1,1,50,5,0.5,1,0,true,true,${new Date(1050).toISOString()}`);
+    expect(lines[1]).toBe(`"x,""1""",,"job-x,""1""",seed_trained,3,1,1,50,5,0.5,,,1,0,true,true,${new Date(1050).toISOString()}`);
+    expect(lines[5]).toMatch(/^d,b,job-d,search_trained,3,1,2,400,40,0\.1,0\.88,50,1,/);
     expect(lines[6]).toMatch(/^e,a,job-e,seed_trained,.*,false,true,/);
     expect(lines).toHaveLength(pool.length + 3);
     expect(lines.at(-1)).toBe('');

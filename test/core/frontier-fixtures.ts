@@ -62,6 +62,7 @@ export const tinyPreset: SearchPreset = {
   maxPoolSize: 4,
   maxSeconds: null,
   examplesPerClass: 20,
+  testExamples: null,
   seed: 7,
 };
 

@@ -38,6 +38,7 @@ export function testPreset(over: Partial<SearchPreset> = {}): SearchPreset {
     maxPoolSize: 20,
     maxSeconds: null,
     examplesPerClass: null,
+    testExamples: null,
     seed: 7,
     ...over,
   };
@@ -83,6 +84,8 @@ export function fakeResult(job: Job): JobResult {
 export interface SimOptions {
   /** An error message to fail this try with, or null for success. */
   fail?: (job: Job) => string | null;
+  /** The test accuracy a seed or post-training result reports (none when absent). */
+  testAcc?: (job: Job) => number;
 }
 
 /** Runs the reducer against a virtual worker pool, checking the dispatch invariants on every command. */
@@ -143,8 +146,14 @@ export class Sim {
     this.now = next.at;
     const error = this.opts.fail?.(next.job) ?? null;
     if (error !== null) this.feed({ type: 'jobFailed', jobId: next.job.id, error, now: this.now });
-    else this.feed({ type: 'jobDone', jobId: next.job.id, result: fakeResult(next.job), now: this.now });
+    else this.feed({ type: 'jobDone', jobId: next.job.id, result: this.result(next.job), now: this.now });
     return true;
+  }
+
+  private result(job: Job): JobResult {
+    const r = fakeResult(job);
+    const { testAcc } = this.opts;
+    return testAcc && job.kind !== 'search' ? { ...r, testAcc: testAcc(job), testCount: 100, testSource: 'test' } : r;
   }
 
   runToEnd(maxSteps = 2000): void {

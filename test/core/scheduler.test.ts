@@ -3,6 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { countCost } from '../../src/core/cost.ts';
+import { bestModels } from '../../src/core/best.ts';
+import { frontierMembership } from '../../src/core/export-format.ts';
 import { createScheduler, reduce } from '../../src/core/scheduler.ts';
 import type { SchedulerCommand, SchedulerState } from '../../src/core/scheduler.ts';
 import { seedDescs } from '../../src/core/seeds.ts';
@@ -75,6 +77,30 @@ describe('a Petridish search replayed from fake results', () => {
       sim.runToEnd();
       expect(sim.maxRunning).toBe(workers);
     }
+  });
+
+  it('never chooses by test accuracy: other test accuracies change no parent, hull, ε-band or best', () => {
+    const run = (testAcc: (job: Job) => number): Sim => {
+      const sim = new Sim(createScheduler(testConfig({ budgetMadd: 3e5 }, { maxPoolSize: 14 }), T0), T0, { testAcc });
+      sim.runToEnd();
+      return sim;
+    };
+    // Opposite orders: test accuracy rising with one job order, then falling with it.
+    const a = run((job) => (Number(job.id.slice(-4)) % 97) / 97);
+    const b = run((job) => 1 - (Number(job.id.slice(-4)) % 97) / 97);
+    const strip = (s: SchedulerState) => ({ ...s, pool: s.pool.map(({ testAcc: _a, ...p }) => p) });
+    expect(a.state.pool.length).toBe(14);
+    expect(a.state.pool.every((p) => p.testAcc !== undefined && p.testCount === 100 && p.testSource === 'test')).toBe(true);
+    expect(a.state.pool.map((p) => p.testAcc)).not.toEqual(b.state.pool.map((p) => p.testAcc));
+    // Same jobs with the same parents, same pool with the same sampling counts, same random state.
+    expect(strip(a.state)).toEqual(strip(b.state));
+    const frontier = (s: SchedulerState) => {
+      const { hull, epsBand } = frontierMembership(s.pool, 0.025);
+      const best = bestModels(s.pool, 3e5);
+      return { hull, epsBand, best: [best.lowestError?.id, best.lowestErrorUnderBudget?.id] };
+    };
+    expect(frontier(a.state)).toEqual(frontier(b.state));
+    expect(frontier(a.state).hull.length).toBeGreaterThan(1);
   });
 
   it('keeps the lineage right: parents are pool points, new points start at count 0', () => {

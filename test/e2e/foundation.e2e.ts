@@ -55,7 +55,8 @@ describe('foundation: one tiny search end to end', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
     const file = await download.path();
     const json = JSON.parse(readFileSync(file, 'utf8')) as {
-      points: { id: string; stage: string; parentId: string | null; madd: number; error: number; onHull: boolean }[];
+      points: { id: string; stage: string; parentId: string | null; madd: number; error: number; onHull: boolean;
+        testAcc: number | null; testCount: number | null; testSource: string | null }[];
     };
     const ids = await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
     expect(json.points.map((p) => p.id).sort()).toEqual([...ids].sort());
@@ -66,12 +67,16 @@ describe('foundation: one tiny search end to end', () => {
       expect(p.madd).toBeGreaterThan(0);
       expect(p.error).toBeGreaterThanOrEqual(0);
       expect(p.error).toBeLessThanOrEqual(1);
+      // The tiny preset tests every model on the same 100 images of MNIST's test split.
+      expect(p).toMatchObject({ testCount: 100, testSource: 'test' });
+      expect(p.testAcc).toBeGreaterThanOrEqual(0);
+      expect(p.testAcc).toBeLessThanOrEqual(1);
     }
     expect(json.points.some((p) => p.onHull)).toBe(true);
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     const rows = readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
-    expect(rows[0]).toMatch(/^id,parent_id,/);
+    expect(rows[0]).toMatch(/^id,parent_id,.*,error,test_acc,test_count,/);
     expect(rows.slice(1).map((r) => r.split(',')[0]).sort()).toEqual([...ids].sort());
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });

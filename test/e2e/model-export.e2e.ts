@@ -27,12 +27,15 @@ describe('model panel: export as a standard TF.js layers model', () => {
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
     expect(await points.count()).toBe(2);
 
+    await points.nth(0).hover();
+    await expect.poll(() => page.getByTestId('plot-tooltip').textContent()).toMatch(/test acc \d+\.\d%/);
     await points.nth(0).click();
     const panel = page.getByTestId('model-panel');
     await panel.waitFor({ timeout: 10_000 });
     await expect.poll(() => panel.getByTestId('cell-graph').count()).toBeGreaterThanOrEqual(1);
     expect(await panel.getByTestId('cell-graph').first().locator('text').count()).toBeGreaterThan(3);
     await expect(panel.getByTestId('lineage').locator('li').count()).resolves.toBeGreaterThanOrEqual(1);
+    await expect(panel.getByTestId('model-test-acc').textContent()).resolves.toMatch(/^\d+\.\d% \(100 test images\)$/);
 
     await panel.getByTestId('quick-check').click();
     const predictions = panel.getByTestId('prediction');

@@ -44,6 +44,9 @@ describe('runJob', () => {
     expect(seed.result.history).toHaveLength(1);
     expect(seed.result.inheritance.inherited).toBe(0);
     expect(seed.result.choices).toBeNull();
+    // No test split: 10 % of every class (2 of 20) is held out for testing.
+    expect(seed.result).toMatchObject({ testCount: 6, testSource: 'held-out' });
+    expect(seed.result.testAcc! * 6).toBeCloseTo(Math.round(seed.result.testAcc! * 6), 9);
 
     const checkpoints: number[] = [];
     const search = await runJob({ job: job('j2', 'search', seedDesc), preset, dataset, initWeights: seed.weights,
@@ -59,6 +62,7 @@ describe('runJob', () => {
     expect(search.result.inheritance.inherited).toBeGreaterThan(0);
     expect(search.result.inheritance.fresh).toBeGreaterThan(0);
     expect(search.weights.specs.some((s) => s.path.startsWith('alpha/normal'))).toBe(true);
+    expect(search.result.testAcc).toBeUndefined();
 
     const post = await runJob({ job: job('j3', 'post_train', search.result.desc), preset, dataset,
       initWeights: search.weights, parentDesc: search.result.desc });
@@ -66,6 +70,20 @@ describe('runJob', () => {
     expect(post.result.choices).toEqual(choices);
     expect(post.result.inheritance.inherited).toBeGreaterThan(0);
     expect(post.result.bestValAcc).toBe(Math.max(...post.result.history.map((m) => m.valAcc)));
+    expect(post.result).toMatchObject({ testCount: 6, testSource: 'held-out' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('tests on a stratified subset of the dataset\'s own test split, as many as preset.testExamples', async () => {
+    const withTest: Dataset = { ...dataset, test: syntheticSplit(30, 8, 8, 1, 3, 8) };
+    const capped = makePreset('tiny', { ...preset, testExamples: 9 });
+    const before = tf.memory().numTensors;
+    const seed = await runJob({ job: job('t1', 'seed_train', seedDesc), preset: capped, dataset: withTest, initWeights: null, parentDesc: null });
+    expect(seed.result).toMatchObject({ testCount: 9, testSource: 'test' });
+    expect(tf.memory().numTensors).toBe(before);
+    const all = await runJob({ job: job('t2', 'seed_train', seedDesc), preset: makePreset('tiny', { ...preset, testExamples: null }),
+      dataset: withTest, initWeights: null, parentDesc: null });
+    expect(all.result.testCount).toBe(30);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -108,9 +126,10 @@ describe('runJob', () => {
 
   it('leaves no tensor behind when cancelled at any batch of training or validation, search jobs included', async () => {
     const before = tf.memory().numTensors;
-    // 2 training batches then 1 validation batch: stopping at the 1st, 2nd or 3rd check covers both loops.
+    // 2 training batches then 1 validation batch (and for a seed 1 test batch): stopping at each check covers
+    // every loop.
     for (const kind of ['seed_train', 'search'] as const) {
-      for (let stopAt = 1; stopAt <= 3; stopAt++) {
+      for (let stopAt = 1; stopAt <= (kind === 'seed_train' ? 4 : 3); stopAt++) {
         let checks = 0;
         await expect(runJob({ job: job(`x${stopAt}`, kind, seedDesc), preset, dataset, initWeights: null, parentDesc: null,
           shouldStop: () => ++checks >= stopAt })).rejects.toBeInstanceOf(JobCancelledError);

@@ -6,7 +6,7 @@ import type { PresetName } from '../../src/core/training-config.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { makePreset } from '../../src/core/presets.ts';
 import { createRng } from '../../src/core/rng.ts';
-import { preparePhaseData, recipeOf } from '../../src/ml/run-job.ts';
+import { preparePhaseData, recipeOf, runTestSet } from '../../src/ml/run-job.ts';
 
 /** 10 classes of uneven size (40–130 examples), shuffled; 2×2 grey images (only the labels matter here). */
 function dataset(): Dataset {
@@ -55,5 +55,38 @@ describe('validation along a lineage', () => {
     });
     expect(pools[0]).toHaveLength(300);
     for (const p of pools) expect(p).toEqual(pools[0]);
+  });
+});
+
+describe('the run\'s test examples', () => {
+  it('are held out of every phase\'s training and validation when the dataset has no test split', () => {
+    const d = dataset();
+    for (const [name, perClass] of cases) {
+      const preset = makePreset(name, { examplesPerClass: perClass, seed: 3, testExamples: null });
+      const test = runTestSet(d, preset);
+      expect(test.source).toBe('held-out');
+      // 10 % of every class: 4, 5, …, 13 examples.
+      expect(test.indices).toHaveLength(85);
+      const held = new Set(test.indices);
+      for (const kind of LINEAGE) {
+        const data = preparePhaseData(d, recipeOf(preset, { kind }).recipe, preset);
+        expect([...data.trainIdx, ...data.valIdx].filter((i) => held.has(i)), `${name} ${kind}`).toEqual([]);
+      }
+    }
+  });
+
+  it('are one fixed stratified subset of the test split per run', () => {
+    const d = dataset();
+    const test = { ...d.train, labels: d.train.labels.slice() };
+    const withTest = { ...d, test };
+    const preset = makePreset('standard', { seed: 3, testExamples: 170 });
+    const a = runTestSet(withTest, preset);
+    expect(a.source).toBe('test');
+    expect(a.split).toBe(test);
+    expect(a.indices).toHaveLength(170);
+    expect(Array.from(runTestSet(withTest, preset).indices)).toEqual(Array.from(a.indices));
+    const perClass = Array<number>(10).fill(0);
+    for (const i of a.indices) perClass[test.labels[i]!]! += 1;
+    expect(perClass).toEqual([8, 10, 12, 14, 16, 18, 20, 22, 24, 26]);
   });
 });

@@ -40,6 +40,26 @@ describe('round trips', () => {
     expect((await getPoint(db, 'p2')).record).toEqual(makePointRecord('r2', 'p2'));
   });
 
+  it('test accuracy round-trips, and records from before it was measured still read back', async () => {
+    const { db } = await freshDb();
+    const tested = makePointRecord('r1', 'p1', { testAcc: 0.91, testCount: 2000, testSource: 'held-out' });
+    await putPoint(db, tested);
+    expect((await getPoint(db, 'p1')).record).toEqual(tested);
+    // Written as an older version did: no test fields on the point, no testExamples in the preset.
+    const { testExamples: _t, ...oldPreset } = makeRun('r0').preset;
+    await db.put('runs', { ...makeRun('r0'), preset: oldPreset } as never);
+    await db.put('points', makePointRecord('r0', 'p0') as never);
+    const run = await getRun(db, 'r0');
+    expect(run.problems).toEqual([]);
+    expect(run.record?.preset.testExamples).toBeNull();
+    const old = await listPoints(db, 'r0');
+    expect(old.problems).toEqual([]);
+    expect(old.records[0]).toEqual(makePointRecord('r0', 'p0'));
+    expect(old.records[0]?.testAcc).toBeUndefined();
+    await db.put('points', { ...makePointRecord('r0', 'p9'), testAcc: 1.5 } as never);
+    expect((await listPoints(db, 'r0')).problems.map((p) => p.message)).toEqual([expect.stringMatching(/testAcc/)]);
+  });
+
   it('weights, stored compactly even from a view', async () => {
     const { db } = await freshDb();
     const big = new Float32Array([9, 9, 1, 2, 3, 9]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeconds } from '../../src/ui/format.ts';
+import { formatSeconds, formatTestAcc } from '../../src/ui/format.ts';
 
 describe('formatSeconds', () => {
   it('rounds the whole duration before splitting it, so no part reads 60', () => {
@@ -17,5 +17,14 @@ describe('formatSeconds', () => {
     expect(formatSeconds(Number.NaN)).toBe('–');
     expect(formatSeconds(-1)).toBe('–');
     expect(formatSeconds(0)).toBe('0 s');
+  });
+});
+
+describe('formatTestAcc', () => {
+  it('says the accuracy, how many examples and where from, or that it was not measured', () => {
+    expect(formatTestAcc({ testAcc: 0.9123, testCount: 2000, testSource: 'test' })).toBe('91.2% (2k test images)');
+    expect(formatTestAcc({ testAcc: 0.88, testCount: 180, testSource: 'held-out' })).toBe('88.0% (180 held out)');
+    expect(formatTestAcc({})).toBe('not measured');
+    expect(formatTestAcc({ testAcc: null, testCount: null, testSource: null })).toBe('not measured');
   });
 });

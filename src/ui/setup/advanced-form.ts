@@ -20,6 +20,8 @@ export interface AdvancedForm {
   l1Alpha: string;
   /** Operations kept when a candidate is finalised. */
   topK: string;
+  /** Test examples per model; blank = the whole test split. */
+  testExamples: string;
 }
 
 const blankIfNull = (v: number | null, scale = 1): string => (v === null ? '' : String(v / scale));
@@ -37,6 +39,7 @@ export function formFromPreset(p: SearchPreset): AdvancedForm {
     examplesPerClass: blankIfNull(p.examplesPerClass),
     l1Alpha: String(p.l1Alpha),
     topK: String(p.topK),
+    testExamples: blankIfNull(p.testExamples),
   };
 }
 
@@ -67,6 +70,7 @@ export function overridesFromForm(f: AdvancedForm): PresetOverrides {
     examplesPerClass: optional('examplesPerClass', f.examplesPerClass, 'int'),
     l1Alpha: num('l1Alpha', f.l1Alpha, 'nonnegative'),
     topK: num('topK', f.topK, 'int'),
+    testExamples: optional('testExamples', f.testExamples, 'int'),
     seedTrain: { epochs: Number(f.seedEpochs), batchSize },
     search: { epochs: Number(f.searchEpochs), batchSize },
     postTrain: { epochs: Number(f.postEpochs), batchSize },

@@ -7,15 +7,16 @@ describe('advanced form', () => {
   it('reproduces the preset when nothing is changed', () => {
     for (const p of Object.values(PRESETS)) {
       const made = makePreset(p.name, overridesFromForm(formFromPreset(p)));
-      expect({ ...made, seedTrain: { ...made.seedTrain, batchSize: p.seedTrain.batchSize } }).toMatchObject({ eps: p.eps, maxPoolSize: p.maxPoolSize, maxMadd: p.maxMadd, maxSeconds: p.maxSeconds, examplesPerClass: p.examplesPerClass });
+      expect({ ...made, seedTrain: { ...made.seedTrain, batchSize: p.seedTrain.batchSize } }).toMatchObject({ eps: p.eps, maxPoolSize: p.maxPoolSize, maxMadd: p.maxMadd, maxSeconds: p.maxSeconds, examplesPerClass: p.examplesPerClass, testExamples: p.testExamples });
       expect(made.search.epochs).toBe(p.search.epochs);
       expect([made.l1Alpha, made.topK]).toEqual([p.l1Alpha, p.topK]);
     }
   });
 
   it('converts units and blanks', () => {
-    const f = { ...formFromPreset(PRESETS.tiny), maxMadd: '2.5', maxMinutes: '10', maxPoolSize: '', examplesPerClass: '' };
-    expect(overridesFromForm(f)).toMatchObject({ maxMadd: 2.5e6, maxSeconds: 600, maxPoolSize: null, examplesPerClass: null });
+    const f = { ...formFromPreset(PRESETS.tiny), maxMadd: '2.5', maxMinutes: '10', maxPoolSize: '', examplesPerClass: '', testExamples: '' };
+    expect(overridesFromForm(f)).toMatchObject({ maxMadd: 2.5e6, maxSeconds: 600, maxPoolSize: null, examplesPerClass: null, testExamples: null });
+    expect(overridesFromForm({ ...f, testExamples: '500' }).testExamples).toBe(500);
   });
 
   it('sets the L1 weight λ on α and top-k', () => {
@@ -33,6 +34,7 @@ describe('advanced form', () => {
     const base = formFromPreset(PRESETS.tiny);
     expect(() => overridesFromForm({ ...base, eps: 'x' })).toThrow(/preset\.eps/);
     expect(() => overridesFromForm({ ...base, maxPoolSize: '2.5' })).toThrow(/preset\.maxPoolSize/);
+    expect(() => overridesFromForm({ ...base, testExamples: '0' })).toThrow(/preset\.testExamples/);
     expect(() => makePreset('tiny', overridesFromForm({ ...base, seedEpochs: '0' }))).toThrow(/preset\.seedTrain\.epochs/);
   });
 });
