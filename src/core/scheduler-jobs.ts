@@ -65,6 +65,19 @@ export function checkResult(job: Job, result: JobResult): void {
   }
 }
 
+/**
+ * A job's starting weights are what its kind needs: a seed trains from scratch; a search starts from its
+ * parent's trained weights and a post-training from the search's weights, so either without them would
+ * silently train from scratch. Throws an Error naming the job when `hasInitWeights` does not match.
+ */
+export function checkStartWeights(job: Pick<Job, 'id' | 'kind'>, hasInitWeights: boolean): void {
+  if (job.kind === 'seed_train' && hasInitWeights) throw new Error(`seed_train job ${job.id}: a seed trains from scratch, got initWeights`);
+  if (job.kind === 'search' && !hasInitWeights) {
+    throw new Error(`search job ${job.id}: initWeights (the parent's trained weights) are missing; a search never trains from scratch`);
+  }
+  if (job.kind === 'post_train' && !hasInitWeights) throw new Error(`post_train job ${job.id}: initWeights (the search weights) are missing`);
+}
+
 /** Where a finished job's trained weights are stored (the app's IndexedDB and the headless runner alike). */
 export function weightsKeyOf(job: Pick<Job, 'id'>): string {
   return `${job.id}/weights`;

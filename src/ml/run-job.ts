@@ -9,6 +9,7 @@ import type { NamedWeights } from '../core/weights.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
 import { finalizeCandidate, insertCandidate } from '../core/grow.ts';
+import { checkStartWeights } from '../core/scheduler-jobs.ts';
 import { makeRunSplit, phaseSplit, type RunSplit } from '../data/splits/run-split.ts';
 import { HELD_OUT_TEST_FRACTION, chooseTestSet, hasOwnTestSplit, type TestSet } from '../data/splits/test-set.ts';
 import type { ChannelStats } from '../data/normalize.ts';
@@ -118,8 +119,7 @@ interface Prepared {
 /** Builds the network the job trains and loads what it inherits. */
 function prepareNetwork(input: RunJobInput, seed: number): Prepared {
   const { job, preset, initWeights } = input;
-  if (job.kind === 'post_train' && !initWeights) throw new Error(`post_train job ${job.id}: initWeights (the search weights) are missing`);
-  if (job.kind === 'seed_train' && initWeights) throw new Error(`seed_train job ${job.id}: a seed trains from scratch, got initWeights`);
+  checkStartWeights(job, initWeights !== null);
   const desc = job.kind === 'search' ? insertCandidate(job.desc, preset.space) : job.desc;
   const net = buildNetwork(desc, { seed });
   try {

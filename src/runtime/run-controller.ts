@@ -4,6 +4,7 @@
 import { createScheduler, reduce, restore, snapshot } from '../core/scheduler.ts';
 import type { RunSnapshot, SchedulerCommand, SchedulerEvent, SchedulerState } from '../core/scheduler-types.ts';
 import type { Job, JobResult } from '../core/search-types.ts';
+import { checkStartWeights } from '../core/scheduler-jobs.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { deleteCheckpoint, getCheckpoint, putCheckpoint } from '../persistence/checkpoint-repo.ts';
 import { commitJobResult, listJobs, putJob } from '../persistence/job-repo.ts';
@@ -207,6 +208,8 @@ export class RunController {
       if (!w.record) throw new Error(`the weights "${job.initWeightsKey}" this job starts from could not be read`);
       initWeights = w.record;
     }
+    // A search or post-training sent without its starting weights would train from scratch in silence.
+    checkStartWeights(job, initWeights !== null);
     const ckpt = await getCheckpoint(db, job.id);
     this.report(ckpt.problems);
     const resume: WireCheckpoint | null = ckpt.record ? { ...ckpt.record } : null;

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { bestModels } from '../../src/core/best.ts';
+import { epsBand, lowerConvexHull } from '../../src/core/hull.ts';
 import { fakePoint } from './pool-fixtures.ts';
 
 describe('bestModels', () => {
@@ -15,6 +16,16 @@ describe('bestModels', () => {
   it('picks the lowest error, not the largest model of the band', () => {
     expect(bestModels(pool, null).lowestError?.id).toBe('big');
     expect(bestModels(pool, null).lowestErrorUnderBudget?.id).toBe('big');
+  });
+
+  it('is not the largest-MAdd point of the ε-band when that one has a higher error (Archai §8.7)', () => {
+    // b is the lowest error; c costs more and lies within ε = 2.5 % of the flat hull tail, so it ends the band.
+    const band = [fakePoint('a', 1e6, 0.3), fakePoint('b', 2e6, 0.1), fakePoint('c', 3e6, 0.102), fakePoint('d', 4e6, 0.2)];
+    const xy = band.map((p) => ({ x: p.madd, y: p.error }));
+    const ids = epsBand(xy, lowerConvexHull(xy), 0.025).map((i) => band[i]!.id);
+    expect(ids).toEqual(['a', 'b', 'c']);
+    expect(bestModels(band, null).lowestError?.id).toBe('b');
+    expect(bestModels(band, 5e6).lowestErrorUnderBudget?.id).toBe('b');
   });
 
   it('respects the budget, breaking ties by cost then age', () => {

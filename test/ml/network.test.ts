@@ -71,6 +71,13 @@ describe('initialisation (cpu)', () => {
     expect(alpha?.shape).toEqual([3, 8]);
     expect(a.variables.get('alpha/normal')).toBe(alpha);
     expect(alpha?.dataSync().every((v) => v > -0.1 && v < 0.1)).toBe(true);
+    // Both signs, spread over the range: not uniform(0, 0.1) or a narrower interval.
+    const all = [...(alpha?.dataSync() ?? []), ...(a.alphas.reduction?.dataSync() ?? [])];
+    expect(all).toHaveLength(48);
+    expect(Math.min(...all)).toBeLessThan(-0.05);
+    expect(Math.max(...all)).toBeGreaterThan(0.05);
+    expect(all.filter((v) => v < 0).length).toBeGreaterThan(12);
+    expect(all.filter((v) => v > 0).length).toBeGreaterThan(12);
     expect([...(a.variables.get('stem0/bn/gamma')?.dataSync() ?? [])].every((v) => v === 1)).toBe(true);
     expect([...(a.variables.get('cell0/proj/bn/var')?.dataSync() ?? [])].every((v) => v === 1)).toBe(true);
     expect(a.variables.has('cell0/p1/in_s0/sep_conv_3x3/bn1/gamma')).toBe(false);

@@ -10,6 +10,9 @@ import { macroOf } from '../../src/core/grow.ts';
 import { preparePhaseData, runJob } from '../../src/ml/run-job.ts';
 import { JobCancelledError } from '../../src/ml/errors.ts';
 import { syntheticSplit } from './tiny-network.ts';
+import { buildNetwork } from '../../src/ml/network.ts';
+import type { NamedWeights } from '../../src/core/weights.ts';
+import { cellPlans } from '../../src/core/shapes.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -25,6 +28,23 @@ const seedDesc = buildSeedDesc({ space: 'canonical', input: dataset.shape, numCl
 
 const job = (id: string, kind: JobKind, desc: ModelDesc): Job => ({ id, kind, status: 'running', desc, macro: macroOf(desc),
   parentPointId: null, initWeightsKey: null, attempt: 1, batchSizeScale: 1, error: null, createdAt: 0 });
+
+/** Untrained weights of the seed, standing in for a parent's trained weights where their values do not matter. */
+function parentWeights(): NamedWeights {
+  const net = buildNetwork(seedDesc, { seed: 1 });
+  try {
+    return net.getWeights();
+  } finally {
+    net.dispose();
+  }
+}
+
+/** The values stored under `path`. */
+function tensorOf(w: NamedWeights, path: string): Float32Array {
+  const spec = w.specs.find((s) => s.path === path);
+  if (!spec) throw new Error(`no weights at ${path}`);
+  return w.data.subarray(spec.offset, spec.offset + spec.shape.reduce((a, b) => a * b, 1));
+}
 
 describe('preparePhaseData', () => {
   it('subsets per class before a stratified, run-stable validation split', () => {
@@ -124,14 +144,60 @@ describe('runJob', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('refuses a search without its parent\'s weights instead of training it from scratch', async () => {
+    const before = tf.memory().numTensors;
+    await expect(runJob({ job: job('s0', 'search', seedDesc), preset, dataset, initWeights: null, parentDesc: null }))
+      .rejects.toThrow(/search job s0: initWeights \(the parent's trained weights\) are missing/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('applies the preset\'s L1 weight on α in a search job', async () => {
+    const sumAbsAlpha = async (l1Alpha: number): Promise<number> => {
+      const p = makePreset('tiny', { seed: 5, initNodeChannels: 4, stemMultiplier: 1, topK: 2, examplesPerClass: 12, l1Alpha,
+        search: { ...phase, lr: 0.025, minLr: 0.025 } });
+      const out = await runJob({ job: job('l1', 'search', seedDesc), preset: p, dataset, initWeights: parentWeights(), parentDesc: seedDesc });
+      return [...tensorOf(out.weights, 'alpha/normal'), ...tensorOf(out.weights, 'alpha/reduction')].reduce((a, v) => a + Math.abs(v), 0);
+    };
+    // Same job, same seeds: only λ differs. Two steps at lr 0.025 with λ = 1 pull each |α| (< 0.1) by up to 0.05.
+    const [without, withL1] = [await sumAbsAlpha(0), await sumAbsAlpha(1)];
+    expect(withL1).toBeLessThan(without * 0.7);
+  });
+
+  it('starts post-training with the new node\'s projection rows at zero', async () => {
+    const seed = parentWeights();
+    const search = await runJob({ job: job('g1', 'search', seedDesc), preset, dataset, initWeights: seed, parentDesc: seedDesc });
+    // A learning rate of 1e-30 leaves every weight where post-training started it (to within 1e-20).
+    const still = makePreset('tiny', { seed: 5, initNodeChannels: 4, stemMultiplier: 1, topK: 2, examplesPerClass: 12,
+      postTrain: { ...phase, lr: 1e-30, minLr: 0 } });
+    const post = await runJob({ job: job('g2', 'post_train', search.result.desc), preset: still, dataset,
+      initWeights: search.weights, parentDesc: search.result.desc });
+    let rows = 0;
+    for (const plan of cellPlans(search.result.desc)) {
+      const ids = plan.template.nodes.map((n) => n.id);
+      const k = ids.indexOf('p1');
+      expect(k).toBeGreaterThanOrEqual(0);
+      const proj = tensorOf(post.weights, `cell${plan.index}/proj/conv`);
+      const c = plan.channels;
+      // [1, 1, nodes·C, C]: the new node's input channels are rows k·C … (k+1)·C − 1.
+      const block = proj.subarray(k * c * c, (k + 1) * c * c);
+      expect(Math.max(...Array.from(block, Math.abs)), `cell ${plan.index}`).toBeLessThan(1e-20);
+      const others = [...proj.subarray(0, k * c * c), ...proj.subarray((k + 1) * c * c)];
+      expect(Math.max(...others.map(Math.abs)), `cell ${plan.index}`).toBeGreaterThan(1e-3);
+      rows += c;
+    }
+    expect(rows).toBeGreaterThan(0);
+  });
+
   it('leaves no tensor behind when cancelled at any batch of training or validation, search jobs included', async () => {
+    const seedWeights = parentWeights();
     const before = tf.memory().numTensors;
     // 2 training batches then 1 validation batch (and for a seed 1 test batch): stopping at each check covers
     // every loop.
     for (const kind of ['seed_train', 'search'] as const) {
       for (let stopAt = 1; stopAt <= (kind === 'seed_train' ? 4 : 3); stopAt++) {
         let checks = 0;
-        await expect(runJob({ job: job(`x${stopAt}`, kind, seedDesc), preset, dataset, initWeights: null, parentDesc: null,
+        const init = kind === 'search' ? { initWeights: seedWeights, parentDesc: seedDesc } : { initWeights: null, parentDesc: null };
+        await expect(runJob({ job: job(`x${stopAt}`, kind, seedDesc), preset, dataset, ...init,
           shouldStop: () => ++checks >= stopAt })).rejects.toBeInstanceOf(JobCancelledError);
         expect(tf.memory().numTensors, `${kind} cancelled at check ${stopAt}`).toBe(before);
       }

@@ -7,6 +7,7 @@ import type { JobRunner, RunView } from '../../src/runtime/run-controller.ts';
 import type { JobCallbacks } from '../../src/runtime/worker-pool.ts';
 import type { WireCheckpoint, WorkerJobOutcome, WorkerJobRequest } from '../../src/shared/worker-api.ts';
 import { fakeResult } from '../core/scheduler-harness.ts';
+import { checkStartWeights } from '../../src/core/scheduler-jobs.ts';
 import { makeWeights } from '../persistence/persistence-fixtures.ts';
 
 interface Pending {
@@ -49,6 +50,12 @@ export class FakeRunner implements JobRunner {
 
   run(request: WorkerJobRequest, cb: JobCallbacks): Promise<WorkerJobOutcome> {
     this.requests.push(request);
+    // As the worker's runJob does: a job without the starting weights its kind needs is refused.
+    try {
+      checkStartWeights(request.job, request.initWeights !== null);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(request.job.id, { request, cb, resolve, reject });
       if (this.auto) setTimeout(() => this.answer(request.job.id), 0);

@@ -72,6 +72,14 @@ describe('RunController', () => {
     // Every job ran once and was committed once.
     const done = jobs.filter((j) => j.status === 'done').map((j) => j.id);
     for (const id of done) expect(runner.requestsOf(id)).toHaveLength(1);
+    // A search starts from its parent's stored weights, a post-training from its search's: never from scratch.
+    const grown = runner.requests.filter((r) => r.job.kind !== 'seed_train');
+    expect(grown.some((r) => r.job.kind === 'search')).toBe(true);
+    for (const r of grown) {
+      const stored = await getWeights(db, r.job.initWeightsKey ?? '(none)');
+      expect(r.initWeights, `${r.job.kind} ${r.job.id}`).not.toBeNull();
+      expect(Array.from(r.initWeights?.data ?? [])).toEqual(Array.from(stored.record?.data ?? [NaN]));
+    }
     expect([...doneCounts(seen.events).values()].every((n) => n === 1)).toBe(true);
     expect(doneCounts(seen.events).size).toBe(done.length);
   });
