@@ -111,6 +111,42 @@ describe('trainPhase', () => {
     expect(checkpoints[0]!.history.every((m) => Object.values(m).every(Number.isFinite))).toBe(true);
   });
 
+  it('trains on cut-out images when the recipe asks for cutout, and validates on whole ones', async () => {
+    /** Per image of each forward call: how many pixels have every channel exactly 0 (what cutout writes). */
+    const zeroPixels = async (cutout: number) => {
+      const seen: { training: boolean; zeros: number[] }[] = [];
+      await leakFree(async (net) => {
+        const spy: Network = Object.create(net) as Network;
+        spy.forward = (x, training) => {
+          const [n, h, w, c] = x.shape;
+          const v = x.dataSync();
+          const zeros = Array.from({ length: n }, (_, i) => {
+            let z = 0;
+            for (let p = 0; p < h * w; p++) {
+              let all = true;
+              for (let ch = 0; ch < c; ch++) all &&= v[(i * h * w + p) * c + ch] === 0;
+              if (all) z++;
+            }
+            return z;
+          });
+          seen.push({ training, zeros });
+          return net.forward(x, training);
+        };
+        // No crop padding (its border would be zeros too) and no flip: only the cutout can zero a pixel.
+        await trainPhase(spy, data, { ...recipe, epochs: 1, cutout }, { ...base, augment: { pad: 0, flip: false } });
+      });
+      return seen;
+    };
+    const cut = await zeroPixels(4);
+    const train = cut.filter((s) => s.training).flatMap((s) => s.zeros);
+    expect(train.length).toBe(120);
+    // A 4×4 square clipped to an 8×8 image keeps at least 2×2 pixels.
+    expect(Math.min(...train)).toBeGreaterThanOrEqual(4);
+    expect(cut.filter((s) => !s.training).flatMap((s) => s.zeros).every((z) => z === 0)).toBe(true);
+    const whole = await zeroPixels(0);
+    expect(whole.flatMap((s) => s.zeros).every((z) => z === 0)).toBe(true);
+  });
+
   it('resumes from an epoch checkpoint to the same result as an uninterrupted run', async () => {
     const straight = await leakFree(async (net) => ({ res: await trainPhase(net, data, recipe, base), w: net.getWeights() }));
     let saved: TrainCheckpoint | null = null;
