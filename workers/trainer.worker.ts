@@ -10,13 +10,16 @@ import type { TrainCheckpoint } from '../src/ml/train.ts';
 import { openPetridishDb } from '../src/persistence/db.ts';
 import { getDataset } from '../src/persistence/dataset-repo.ts';
 import type { TrainerApi, WireCheckpoint, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../src/shared/worker-api.ts';
-import type { ExportedModel, PointDataRef, PredictResult, TrainerWorkerApi } from '../src/shared/worker-api.ts';
+import type { ExportedModel, MeasureProgress, MeasureRequest, PointDataRef, PredictResult, TrainerWorkerApi } from '../src/shared/worker-api.ts';
+import type { DeviceCostModel } from '../src/core/budget/cost-model.ts';
+import { measureDevice } from '../src/ml/measure-device.ts';
 import { exportPointModel, pointStats, predictTestImages, testPixels } from '../src/ml/point-model.ts';
 import type { ModelDesc } from '../src/core/model-desc.ts';
 import type { NamedWeights } from '../src/core/weights.ts';
 
 let backend: Promise<BackendInfo> | null = null;
 const cancelled = new Set<string>();
+let measureCancelled = false;
 /** The last dataset read, kept so consecutive jobs on it skip the IndexedDB read. */
 let cachedDataset: { key: string; dataset: Dataset } | null = null;
 
@@ -94,6 +97,17 @@ const api: TrainerWorkerApi = {
   memory() {
     const m = tf.memory();
     return { numTensors: m.numTensors, numBytes: m.numBytes };
+  },
+
+  async measureDevice(req: MeasureRequest, onProgress: (p: MeasureProgress) => void): Promise<DeviceCostModel> {
+    measureCancelled = false;
+    const info = await api.init();
+    return measureDevice({ ...req, backend: info.backend, shouldStop: () => measureCancelled,
+      onProgress: (fraction, stage) => onProgress({ fraction, stage }) });
+  },
+
+  cancelMeasure(): void {
+    measureCancelled = true;
   },
 
   async exportModel(desc: ModelDesc, weights: NamedWeights, ref: PointDataRef): Promise<ExportedModel> {

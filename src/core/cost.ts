@@ -1,9 +1,9 @@
 // MAdd and parameter counting of a whole description (tensorwatch's rules, spec §6), layer by layer, for the
 // description's own input shape; candidate nodes are costed too (every branch, BN without affine).
 
-import { bnLayer, convLayer, factorizedReduce, linearLayer, primitiveLayers, reluConvBn } from './layer-cost.ts';
+import { bnLayer, convLayer, downsampleLayer, factorizedReduce, linearLayer, primitiveLayers, reluConvBn } from './layer-cost.ts';
 import type { LayerCost } from './layer-cost.ts';
-import { cellPlans, headInChannels, inputLabel, stemPlan } from './shapes.ts';
+import { cellPlans, downsampleOf, headInChannels, inputLabel, stemPlan } from './shapes.ts';
 import type { CellPlan, Spatial } from './shapes.ts';
 import type { ModelDesc, NodeDesc } from './model-desc.ts';
 
@@ -17,10 +17,15 @@ export interface ModelCost {
 
 function stemLayers(desc: ModelDesc): LayerCost[] {
   const stem = stemPlan(desc);
-  return ['stem0', 'stem1'].flatMap((name) => [
-    convLayer(`${name}/conv`, stem.inChannels, stem.channels, 3, stem.outSize),
-    bnLayer(`${name}/bn`, stem.channels, stem.outSize, true),
-  ]);
+  const f = downsampleOf(desc);
+  const down = f > 1 ? [downsampleLayer('input/downsample', stem.inChannels, f, stem.inSize)] : [];
+  return [
+    ...down,
+    ...['stem0', 'stem1'].flatMap((name) => [
+      convLayer(`${name}/conv`, stem.inChannels, stem.channels, 3, stem.outSize),
+      bnLayer(`${name}/bn`, stem.channels, stem.outSize, true),
+    ]),
+  ];
 }
 
 function preLayers(plan: CellPlan, prefix: string): LayerCost[] {

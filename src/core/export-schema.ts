@@ -43,6 +43,7 @@ export const modelDescSchema: z.ZodType<ModelDesc> = z.object({
   version: z.literal(1),
   space: searchSpaceSchema,
   input: imageShapeSchema,
+  downsample: positiveInt.optional(),
   numClasses: positiveInt,
   initNodeChannels: positiveInt,
   stemMultiplier: positiveInt,
@@ -71,7 +72,7 @@ const phaseRecipeSchema: z.ZodType<PhaseRecipe> = z.object({
 const rangeSchema = z.tuple([z.number().int(), z.number().int()]);
 
 export const searchPresetSchema: z.ZodType<SearchPreset> = z.object({
-  name: z.enum(['paper', 'standard', 'tiny', 'ecv2022']),
+  name: z.enum(['paper', 'standard', 'tiny', 'ecv2022', 'budget']),
   space: searchSpaceSchema,
   initNodeChannels: positiveInt,
   stemMultiplier: positiveInt,
@@ -88,6 +89,7 @@ export const searchPresetSchema: z.ZodType<SearchPreset> = z.object({
   examplesPerClass: positiveInt.nullable(),
   // Absent in runs and exports from before test accuracy was measured.
   testExamples: positiveInt.nullable().default(null),
+  inputDownsample: positiveInt.optional(),
   seed: z.number().int(),
 });
 

@@ -88,6 +88,11 @@ export function poolLayer(path: string, kind: 'max_pool' | 'avg_pool', c: number
   return { path, kind, madd: (kind === 'max_pool' ? 8 : 9) * c * area(outSize), params: 0, weights: [] };
 }
 
+/** Area averaging of f×f blocks (the input downsampling): f² additions and multiplies per output element. */
+export function downsampleLayer(path: string, c: number, f: number, outSize: Spatial): LayerCost {
+  return { path, kind: 'avg_pool', madd: f * f * c * area(outSize), params: 0, weights: [] };
+}
+
 /** Linear: out·(2·in − 1) (the bias is not counted in MAdd); params in·out + out. */
 export function linearLayer(path: string, inF: number, outF: number): LayerCost {
   return {

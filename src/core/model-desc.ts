@@ -54,7 +54,13 @@ export interface ModelDesc {
   /** Schema version of the description itself. */
   version: 1;
   space: SearchSpaceName;
+  /** The images the network takes: the dataset's own shape (a downloaded model takes the dataset's images). */
   input: { height: number; width: number; channels: number };
+  /**
+   * Input resolution knob: the network first averages non-overlapping f×f blocks (area averaging; a partial
+   * block at the bottom or right edge is dropped), so the cells see ⌊height/f⌋×⌊width/f⌋. Absent = 1.
+   */
+  downsample?: number;
   numClasses: number;
   /** Channels of the first cells' nodes (C); doubles at each reduction cell. */
   initNodeChannels: number;

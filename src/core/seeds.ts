@@ -64,6 +64,8 @@ export interface SeedDescOptions {
   stemStride: Stride;
   macro: MacroTriple;
   rng: Rng;
+  /** Input downsampling factor (ModelDesc.downsample); absent or 1 = none. */
+  downsample?: number;
 }
 
 /** A seed model: one random template for the normal cells, then one for the reduction cells. */
@@ -75,6 +77,7 @@ export function buildSeedDesc(opts: SeedDescOptions): ModelDesc {
     version: 1,
     space: opts.space,
     input: { ...opts.input },
+    ...(opts.downsample !== undefined && opts.downsample > 1 ? { downsample: opts.downsample } : {}),
     numClasses: opts.numClasses,
     initNodeChannels: opts.initNodeChannels,
     stemMultiplier: opts.stemMultiplier,
@@ -96,6 +99,7 @@ export function presetSeedDesc(preset: SearchPreset, input: ModelDesc['input'], 
     stemStride: STEM_STRIDE[preset.space],
     macro,
     rng,
+    downsample: preset.inputDownsample,
   });
 }
 

@@ -39,8 +39,19 @@ export function strided(size: Spatial, stride: Stride): Spatial {
   return { height: Math.ceil(size.height / stride), width: Math.ceil(size.width / stride) };
 }
 
+/** The input's downsampling factor (1 when the description has none). */
+export function downsampleOf(desc: Pick<ModelDesc, 'downsample'>): number {
+  return desc.downsample ?? 1;
+}
+
+/** The size the stem sees: the input after area averaging by the description's factor (⌊n / f⌋). */
+export function networkInputSize(desc: Pick<ModelDesc, 'input' | 'downsample'>): Spatial {
+  const f = downsampleOf(desc);
+  return { height: Math.floor(desc.input.height / f), width: Math.floor(desc.input.width / f) };
+}
+
 export function stemPlan(desc: ModelDesc): StemPlan {
-  const inSize = { height: desc.input.height, width: desc.input.width };
+  const inSize = networkInputSize(desc);
   return {
     inChannels: desc.input.channels,
     channels: desc.initNodeChannels * desc.stemMultiplier,

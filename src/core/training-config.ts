@@ -23,8 +23,11 @@ export interface PhaseRecipe {
   maxValExamples?: number;
 }
 
-/** `ecv2022` is Archai's 2022 configuration (mbconv candidates, stride-2 stems), kept as a second paper preset. */
-export type PresetName = 'paper' | 'standard' | 'tiny' | 'ecv2022';
+/**
+ * `ecv2022` is Archai's 2022 configuration (mbconv candidates, stride-2 stems), kept as a second paper preset;
+ * `budget` is the template a time budget sizes (src/core/budget/size-search.ts).
+ */
+export type PresetName = 'paper' | 'standard' | 'tiny' | 'ecv2022' | 'budget';
 
 export interface SearchPreset {
   name: PresetName;
@@ -53,6 +56,11 @@ export interface SearchPreset {
    * once per run, the same for every model); null = all of them. Never used to choose anything.
    */
   testExamples: number | null;
+  /**
+   * Every model of the search averages f×f blocks of the input first (ModelDesc.downsample): a resolution
+   * knob that cuts MAdd about f²-fold. Absent = 1 (full resolution).
+   */
+  inputDownsample?: number;
   /** Seed of every random choice of the run (cells, α init, weight init, shuffles, augmentation). */
   seed: number;
 }

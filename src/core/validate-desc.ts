@@ -62,7 +62,7 @@ function tooSmall(size: Spatial): boolean {
 function checkShapes(desc: ModelDesc): void {
   const stem = stemPlan(desc);
   if (desc.stemStride === 2 && tooSmall(stem.inSize)) {
-    throw new DescError('input', `${stem.inSize.height}×${stem.inSize.width} is too small for a stride-2 stem (min 2×2)`);
+    throw new DescError('input', `${stem.inSize.height}×${stem.inSize.width} (after downsampling) is too small for a stride-2 stem (min 2×2)`);
   }
   for (const plan of cellPlans(desc)) {
     const needsEven = plan.pre0.factorized || hasFactorizedOp(plan.template);
@@ -87,6 +87,10 @@ export function validateDesc(x: unknown): ModelDesc {
   if (o.version !== 1) throw new DescError('version', `${show(o.version)} is not a supported version (1)`);
   const space = readOneOf(o.space, 'space', SPACES);
   const input = readInput(o.input);
+  const downsample = o.downsample === undefined ? undefined : readInt(o.downsample, 'downsample', 1, 64);
+  if (downsample !== undefined && (downsample > input.height || downsample > input.width)) {
+    throw new DescError('downsample', `${downsample} is larger than the ${input.height}×${input.width} input, leaving no pixel`);
+  }
   const numClasses = readInt(o.numClasses, 'numClasses', 2, 100_000);
   const initNodeChannels = readInt(o.initNodeChannels, 'initNodeChannels', 1, 4096);
   const stemMultiplier = readInt(o.stemMultiplier, 'stemMultiplier', 1, 64);
@@ -103,6 +107,7 @@ export function validateDesc(x: unknown): ModelDesc {
     version: 1,
     space,
     input,
+    ...(downsample !== undefined ? { downsample } : {}),
     numClasses,
     initNodeChannels,
     stemMultiplier,

@@ -4,7 +4,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { ModelDesc, NodeDesc } from '../core/model-desc.ts';
-import { cellPlans, inputLabel, stemPlan, type CellPlan } from '../core/shapes.ts';
+import { cellPlans, downsampleOf, inputLabel, stemPlan, type CellPlan } from '../core/shapes.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import type { ChannelStats } from '../data/normalize.ts';
 import {
@@ -96,7 +96,10 @@ function normalizeLayer(ctx: ExportContext, x: Sym, stats: ChannelStats, channel
 function buildGraph(ctx: ExportContext, desc: ModelDesc, opts: LayersExportOptions): { input: Sym; output: Sym } {
   const { height, width, channels } = desc.input;
   const input = tf.input({ shape: [height, width, channels], name: opts.normalization ? 'pixels' : 'input' });
-  const x = opts.normalization ? normalizeLayer(ctx, input, opts.normalization, channels) : input;
+  const normalized = opts.normalization ? normalizeLayer(ctx, input, opts.normalization, channels) : input;
+  // The description's input downsampling (area averaging of f×f blocks), as in src/ml/network.ts.
+  const f = downsampleOf(desc);
+  const x = f > 1 ? ctx.apply(tf.layers.averagePooling2d({ name: 'downsample', poolSize: f, strides: f, padding: 'valid' }), normalized) : normalized;
   const stem = stemPlan(desc);
   const stemOut = (name: string): Sym => batchNorm(ctx, conv(ctx, x, `${name}/conv`, 3, stem.channels, stem.stride), `${name}/bn`);
   let s0 = stemOut('stem0');

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CellKind, ModelDesc, NodeDesc } from '../core/model-desc.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
-import { cellPlans, headInChannels, stemPlan } from '../core/shapes.ts';
+import { cellPlans, downsampleOf, headInChannels, stemPlan } from '../core/shapes.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { auxTowerPlan, buildAuxTower, type AuxTower } from './aux-tower.ts';
 import { buildCell } from './cell.ts';
@@ -58,7 +58,10 @@ function buildBody(store: VarStore, desc: ModelDesc, alphas: Record<CellKind, tf
   const auxPlan = auxTower ? auxTowerPlan(desc) : null;
   const aux: AuxTower | null = auxPlan ? buildAuxTower(store, auxPlan, desc.numClasses) : null;
   const auxAt = auxPlan?.index ?? -1;
-  return (x: tf.Tensor4D, mode: Mode): BodyOutput => {
+  const f = downsampleOf(desc);
+  return (input: tf.Tensor4D, mode: Mode): BodyOutput => {
+    // The resolution knob: area averaging of f×f blocks inside the network, so the model takes the dataset's images.
+    const x = f > 1 ? tf.avgPool(input, f, f, 'valid') : input;
     let s0 = stem0(x, mode);
     let s1 = stem1(x, mode);
     let auxLogits: tf.Tensor2D | undefined;

@@ -4,6 +4,9 @@ import type { ModelDesc } from '../core/model-desc.ts';
 import type { EpochMetrics, Job, JobResult, PointStage } from '../core/search-types.ts';
 import type { SearchPreset } from '../core/training-config.ts';
 import type { BackendInfo, BackendName } from '../ml/backend-types.ts';
+import type { DeviceCostModel } from '../core/budget/cost-model.ts';
+import type { SearchSpaceName } from '../core/model-desc.ts';
+import type { ImageShape } from '../data/dataset.ts';
 import type { NamedWeights } from '../core/weights.ts';
 
 /** An epoch checkpoint of a running job (typed arrays, cloned or transferred as they are). */
@@ -95,5 +98,27 @@ export interface ModelApi {
   predict(desc: ModelDesc, weights: NamedWeights, datasetRef: PointDataRef, indices: number[]): Promise<PredictResult>;
 }
 
+/** What the device measurement needs: the dataset's image shape and classes, and the search space. */
+export interface MeasureRequest {
+  shape: ImageShape;
+  numClasses: number;
+  space: SearchSpaceName;
+  /** Hard limit on the measurement's wall time, seconds. */
+  maxSeconds: number;
+}
+
+export interface MeasureProgress {
+  /** Fraction done in [0, 1]. */
+  fraction: number;
+  stage: string;
+}
+
+/** The device measurement behind the time estimate and the budget sizing (src/ml/measure-device.ts). */
+export interface DeviceApi {
+  measureDevice(request: MeasureRequest, onProgress: (p: MeasureProgress) => void): Promise<DeviceCostModel>;
+  /** Stops a running measurement at its next step (it rejects with a cancellation error). */
+  cancelMeasure(): void;
+}
+
 /** Everything the trainer worker exposes. */
-export type TrainerWorkerApi = TrainerApi & ModelApi;
+export type TrainerWorkerApi = TrainerApi & ModelApi & DeviceApi;

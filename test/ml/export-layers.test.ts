@@ -65,6 +65,8 @@ const CASES: [string, () => ModelDesc][] = [
   ['28×28 with 2 reductions (odd 7×7 stage)', mnistLike],
   ['every primitive on 9×9 → 5 → 3', () => everyOp(9)],
   ['every primitive on 10×10 → 5 → 3', () => everyOp(10)],
+  ['28×28 downsampled ×2 inside the model (14×14 cells)', () => ({ ...mnistLike(), downsample: 2 })],
+  ['9×9 downsampled ×2 (a partial edge block dropped, 4×4)', () => ({ ...seedDesc('canonical'), input: { height: 9, width: 9, channels: 1 }, downsample: 2 })],
 ];
 
 /** The network's inference logits for `x` with trained-looking weights, and those weights. */
