@@ -20,6 +20,8 @@ export interface CliArgs {
   topK: number | null;
   /** Test examples per model (overrides the preset): a number, 'all', or null to keep the preset's. */
   testExamples: number | 'all' | null;
+  /** A time budget in minutes: measure the device and size the search to it (the 'budget' preset). */
+  minutes: number | null;
   backend: CliBackend;
   out: string;
   csv: string | null;
@@ -34,6 +36,9 @@ const PRESETS_LIST: readonly PresetName[] = ['tiny', 'standard', 'paper', 'ecv20
 export const USAGE = `usage: npm run search -- --out run.json [options]
   --dataset mnist|<path>     MNIST (default) or a folder / file of IDX or CIFAR binary files
   --preset ${PRESETS_LIST.join('|')}   search preset (default tiny)
+  --minutes N                a time budget instead of a preset: measures this device (≤ 30 s) and sizes
+                             the search (resolution, images per class, epochs, channels, seeds) to end in N minutes
+                             (the budget preset, sized)
   --strategy petridish|random    search strategy (default petridish)
   --seed N                   overrides the preset's seed
   --max-pool-size N          stop when the pool has N points (overrides the preset)
@@ -71,6 +76,12 @@ function integer(flag: string, value: string, min: number): number {
   return n;
 }
 
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new Error(`${flag}: ${JSON.stringify(value)} is not a positive number`);
+  return n;
+}
+
 /** Whether argv asks for the usage text (`--help` or `-h` anywhere). */
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
@@ -82,7 +93,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
  */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { dataset: 'mnist', preset: 'tiny', strategy: 'petridish', seed: null, maxPoolSize: null,
-    examplesPerClass: null, testExamples: null, l1Alpha: null, topK: null, backend: 'auto', out: '', csv: null, quiet: false, help: false };
+    examplesPerClass: null, testExamples: null, l1Alpha: null, topK: null, minutes: null, backend: 'auto', out: '', csv: null, quiet: false, help: false };
   if (wantsHelp(argv)) return { ...args, help: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
@@ -103,6 +114,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case '--l1-alpha': args.l1Alpha = nonNegative(flag, value); break;
       case '--top-k': args.topK = integer(flag, value, 1); break;
       case '--test-examples': args.testExamples = value === 'all' ? 'all' : integer(flag, value, 1); break;
+      case '--minutes': args.minutes = positive(flag, value); break;
       case '--backend': args.backend = oneOf(flag, value, BACKENDS); break;
       case '--out': args.out = value; break;
       case '--csv': args.csv = value; break;
@@ -110,5 +122,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
   }
   if (args.out === '') throw new Error(`--out: the output file is required\n${USAGE}`);
+  if (args.minutes !== null && argv.includes('--preset')) throw new Error('--minutes sizes the search itself; it cannot be combined with --preset');
+  if (args.minutes !== null && args.examplesPerClass !== null) throw new Error('--minutes chooses the images per class itself; it cannot be combined with --examples-per-class');
   return args;
 }

@@ -11,6 +11,7 @@ import { chooseNodeBackend, describeBackend } from './backend.ts';
 import { runHeadlessSearch } from './headless-search.ts';
 import { loadDatasetFromDisk } from './load-dataset.ts';
 import { createProgressBar } from './progress.ts';
+import { planBudget } from './budget-preset.ts';
 
 export interface CliOutcome {
   args: CliArgs;
@@ -28,6 +29,7 @@ function write(path: string, text: string): void {
 }
 
 export async function runSearchCli(argv: readonly string[], stderr: NodeJS.WriteStream = process.stderr): Promise<CliOutcome> {
+  const startedAt = Date.now();
   const args = parseCliArgs(argv);
   if (args.help) throw new Error(`runSearchCli: --help asks for the usage, not a search\n${USAGE}`);
   const bar = createProgressBar(stderr, !args.quiet);
@@ -36,14 +38,21 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
   bar.log(`backend: ${backend}`);
   const dataset = loadDatasetFromDisk(args.dataset);
   bar.log(`dataset: ${dataset.name}, ${dataset.train.count} training images ${dataset.shape.height}×${dataset.shape.width}×${dataset.shape.channels}, ${dataset.numClasses} classes`);
-  const preset = makePreset(args.preset, {
+  const overrides = {
     ...(args.seed !== null ? { seed: args.seed } : {}),
     ...(args.maxPoolSize !== null ? { maxPoolSize: args.maxPoolSize } : {}),
     ...(args.examplesPerClass !== null ? { examplesPerClass: args.examplesPerClass } : {}),
     ...(args.l1Alpha !== null ? { l1Alpha: args.l1Alpha } : {}),
     ...(args.topK !== null ? { topK: args.topK } : {}),
     ...(args.testExamples !== null ? { testExamples: args.testExamples === 'all' ? null : args.testExamples } : {}),
-  });
+  };
+  let preset = makePreset(args.preset, overrides);
+  if (args.minutes !== null) {
+    const plan = await planBudget({ dataset, backend: backendInfo.backend, minutes: args.minutes, startedAt, seed: args.seed ?? undefined,
+      onProgress: (f, stage) => bar.update({ points: 0, maxPoints: null, job: `measuring: ${stage}`, epoch: 1, epochs: 1, batch: Math.round(f * 100), batches: 100, loss: NaN }) });
+    preset = makePreset('budget', { ...plan.sized.overrides, maxSeconds: plan.preset.maxSeconds, ...overrides });
+    bar.log(`measured in ${plan.model.measuredSeconds.toFixed(1)} s${plan.model.partial ? ' (partly inferred)' : ''}: ${plan.sized.explanation}`);
+  }
   const maxPoints = preset.maxPoolSize;
   let points = 0;
   const { frontier, state } = await runHeadlessSearch({

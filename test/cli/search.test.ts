@@ -11,6 +11,10 @@ import { USAGE, parseCliArgs } from '../../src/cli/args.ts';
 import { PRESETS } from '../../src/core/presets.ts';
 import { formatProgress } from '../../src/cli/progress.ts';
 import { runSearchCli } from '../../src/cli/run-cli.ts';
+import { planBudget } from '../../src/cli/budget-preset.ts';
+import { runHeadlessSearch } from '../../src/cli/headless-search.ts';
+import { loadDatasetFromDisk } from '../../src/cli/load-dataset.ts';
+import { makePreset } from '../../src/core/presets.ts';
 import { idx } from '../data/make-files.ts';
 
 /** 8×8 images whose class is readable from which quadrant is bright, so training has something to learn. */
@@ -48,7 +52,7 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--help'])).toMatchObject({ help: true });
     expect(parseCliArgs(['--preset', 'huge', '-h'])).toMatchObject({ help: true });
     for (const name of Object.keys(PRESETS)) expect(USAGE).toContain(name);
-    for (const flag of ['--l1-alpha', '--top-k', '--help']) expect(USAGE).toContain(flag);
+    for (const flag of ['--l1-alpha', '--top-k', '--help', '--minutes']) expect(USAGE).toContain(flag);
   });
 
   it('`npm run search -- --help` prints the usage and exits 0', () => {
@@ -67,6 +71,15 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--out', 'a', '--test-examples', '500']).testExamples).toBe(500);
     expect(parseCliArgs(['--out', 'a']).testExamples).toBeNull();
     expect(() => parseCliArgs(['--out', 'a', '--test-examples', 'some'])).toThrow(/--test-examples: "some" is not an integer ≥ 1/);
+    expect(() => parseCliArgs(['--out', 'a', '--minutes', '0'])).toThrow(/--minutes: "0" is not a positive number/);
+    expect(() => parseCliArgs(['--out', 'a', '--minutes', 'x'])).toThrow(/--minutes: "x" is not a positive number/);
+    expect(() => parseCliArgs(['--out', 'a', '--minutes', '5', '--preset', 'tiny'])).toThrow(/cannot be combined with --preset/);
+  });
+
+  it('reads a time budget in minutes', () => {
+    expect(parseCliArgs(['--out', 'a', '--minutes', '15'])).toMatchObject({ minutes: 15 });
+    expect(parseCliArgs(['--out', 'a', '--minutes', '2.5'])).toMatchObject({ minutes: 2.5 });
+    expect(parseCliArgs(['--out', 'a'])).toMatchObject({ minutes: null });
   });
 });
 
@@ -107,5 +120,43 @@ describe('runSearchCli', () => {
   it('refuses a dataset path that does not exist, naming it', async () => {
     await expect(runSearchCli(['--dataset', '/nonexistent/data', '--backend', 'cpu', '--out', '/tmp/x.json', '--quiet']))
       .rejects.toThrow(/--dataset: "\/nonexistent\/data" does not exist/);
+  });
+});
+
+describe('a time budget (--minutes)', () => {
+  it('measures the backend and sizes a budget search that stops before the budget', async () => {
+    await tf.setBackend('cpu');
+    const dir = mkdtempSync(join(tmpdir(), 'cli-budget-'));
+    writeSyntheticIdx(dir, 90);
+    const dataset = loadDatasetFromDisk(dir);
+    const plan = await planBudget({ dataset, backend: 'cpu', minutes: 5, startedAt: Date.now() });
+    expect(plan.preset.name).toBe('budget');
+    expect(plan.preset.maxSeconds).toBeLessThanOrEqual(300);
+    expect(plan.preset.maxSeconds).toBeGreaterThanOrEqual(150 - 30);
+    expect(plan.model.backend).toBe('cpu');
+    expect(plan.model.measuredSeconds).toBeLessThanOrEqual(35);
+    // 8×8 images are never downsampled; 30 per class is every image.
+    expect(plan.preset.inputDownsample).toBe(1);
+    expect(plan.preset.examplesPerClass).toBeNull();
+    expect(plan.sized.explanation).toMatch(/^8×8 inputs, all images, /);
+    await expect(planBudget({ dataset, backend: 'cpu', minutes: 0.1, startedAt: Date.now() - 60_000 })).rejects.toThrow(/only 0 s of the budget are left/);
+  });
+
+  it('a search stopped by the budget keeps its finished points and exports them', async () => {
+    await tf.setBackend('cpu');
+    const dir = mkdtempSync(join(tmpdir(), 'cli-budget-stop-'));
+    writeSyntheticIdx(dir, 90);
+    const dataset = loadDatasetFromDisk(dir);
+    // An injected clock: every reading is 20 s later, so the 60 s budget ends after the first jobs.
+    let t = 0;
+    const now = (): number => (t += 20_000);
+    const preset = makePreset('budget', { inputDownsample: 1, examplesPerClass: null, maxSeconds: 60, initNodeChannels: 4,
+      seedTrain: { epochs: 1, maxBatchesPerEpoch: 2 }, search: { epochs: 1, maxBatchesPerEpoch: 2 }, postTrain: { epochs: 1, maxBatchesPerEpoch: 2 } });
+    const { state, frontier } = await runHeadlessSearch({ dataset, preset, strategy: 'petridish', now });
+    expect(state.finishReason).toMatch(/^maxSeconds: /);
+    expect(state.pool.length).toBeGreaterThanOrEqual(1);
+    const parsed = parseFrontierExport(JSON.stringify(frontier));
+    expect(parsed.points.map((p) => p.id)).toEqual(state.pool.map((p) => p.id));
+    expect(parsed.run.preset).toMatchObject({ name: 'budget', maxSeconds: 60 });
   });
 });

@@ -1,0 +1,57 @@
+// The default first run learns: a new visitor's page offers a time budget by default; with a small budget on
+// MNIST it measures the device (progress bar), says what it chose, runs the sized search until the budget,
+// and its best model is far from chance (validation error ≤ 50 %). The trainer runs on the cpu backend
+// (`?backends=cpu`): that is what this machine's users get from a software WebGPU adapter at best, and the
+// fast cpu kernels make it the quicker backend here (see the report in BENCHMARKS.md).
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+
+/** Minutes of the budget: the measurement and the search together. */
+const BUDGET_MINUTES = '1.5';
+
+describe('first run: a time budget on MNIST', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await openSession(inject('baseUrl'));
+  });
+  afterAll(async () => {
+    saveLogs('first-run', s.logs);
+    await s.close();
+  });
+
+  it('is the default choice, measures, explains its sizing, stops at the budget and learns', async () => {
+    const { page } = s;
+    await page.goto('/?backends=cpu');
+    await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('cpu');
+    const choice = page.getByTestId('preset-select');
+    expect(await choice.inputValue()).toBe('budget:10');
+    await choice.selectOption('budget:custom');
+    await page.getByTestId('budget-minutes').fill(BUDGET_MINUTES);
+    await saveScreenshot(page, 'first-run-1-start');
+    const started = Date.now();
+    await page.getByTestId('start-button').click();
+
+    // The measurement shows its progress, then the page says what it chose and starts.
+    await page.getByTestId('measure-progress').waitFor({ timeout: 60_000 });
+    await page.getByTestId('run-status').waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 1000 }).toMatch(/finished/);
+    const seconds = (Date.now() - started) / 1000;
+    await saveScreenshot(page, 'first-run-2-finished');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const json = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
+      run: { preset: { name: string; maxSeconds: number; inputDownsample?: number } };
+      points: { id: string; error: number; desc: { downsample?: number } }[];
+    };
+    expect(json.run.preset.name).toBe('budget');
+    expect(json.run.preset.maxSeconds).toBeLessThanOrEqual(90);
+    expect(json.points.length).toBeGreaterThanOrEqual(1);
+    for (const p of json.points) expect(p.desc.downsample).toBe(json.run.preset.inputDownsample);
+    const best = Math.min(...json.points.map((p) => p.error));
+    expect(best, `best validation error of ${json.points.length} models`).toBeLessThanOrEqual(0.5);
+    // The run ends at its budget: the measurement and the search within the minutes given, plus a job's end.
+    expect(seconds).toBeLessThan(90 + 60);
+    expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
+  });
+});
