@@ -36,6 +36,8 @@ export interface StartOptions {
   name?: string;
   /** Advanced settings merged into the preset (validated by makePreset, which names a bad field). */
   overrides?: PresetOverrides;
+  /** What a time budget's sizing chose and why, shown on the run screen. */
+  sizing?: string;
 }
 
 export class SearchSession {
@@ -50,6 +52,8 @@ export class SearchSession {
   problems = $state.raw<string[]>([]);
   busy = $state.raw(false);
   selectedPointId = $state.raw<string | null>(null);
+  /** The sizing explanation of the run started last on this page (a time budget's choice), by run id. */
+  sizing = $state.raw<{ runId: string; text: string } | null>(null);
   /** Wall-time limit of one job (ms); a job that reaches it fails (and is retried once). Read by init(). */
   jobTimeLimitMs: number | null = DEFAULT_JOB_TIME_LIMIT_MS;
 
@@ -128,6 +132,7 @@ export class SearchSession {
         budgetMadd: opts.budgetMadd,
       };
       const run = { id, name: opts.name ?? `${dataset.name} · ${opts.preset} · ${new Date().toLocaleString()}`, strategy: opts.strategy, preset, dataset, budgetMadd: opts.budgetMadd, workers: opts.workers };
+      this.sizing = opts.sizing ? { runId: id, text: opts.sizing } : null;
       this.attach(await RunController.create(this.deps(), { run, config }));
     });
   }

@@ -2,7 +2,7 @@
 // device (a GPU) gets a richer search than a CPU from the same budget, the choice is explained in plain words,
 // and a budget too small for anything still gives the cheapest search, stopped at the budget.
 import { describe, expect, it } from 'vitest';
-import type { DeviceCostModel } from '../../../src/core/budget/cost-model.ts';
+import { fitStepLine, singleSampleLine, stepSeconds, type DeviceCostModel } from '../../../src/core/budget/cost-model.ts';
 import { estimateSearch } from '../../../src/core/budget/estimate.ts';
 import { downsampleFor, RUNGS, sizeSearch } from '../../../src/core/budget/size-search.ts';
 import { makePreset } from '../../../src/core/presets.ts';
@@ -90,5 +90,25 @@ describe('sizeSearch', () => {
     expect(downsampleFor(32, 32, 7)).toBe(4);
     expect(downsampleFor(28, 28, 32)).toBe(1);
     expect(downsampleFor(8, 8, 1)).toBe(2);
+  });
+});
+
+describe('fitStepLine', () => {
+  const size = { madd: 1e6, layers: 50 };
+  it('splits two batch sizes into per-layer overhead and per-MAdd cost', () => {
+    // 0.1 s overhead (2 ms × 50 layers) + 1e-8 s per MAdd·example.
+    const line = fitStepLine([{ size, batch: 4, seconds: 0.1 + 4e-2 }, { size, batch: 16, seconds: 0.1 + 16e-2 }]);
+    expect(line.secondsPerMadd).toBeCloseTo(1e-8, 12);
+    expect(line.secondsPerLayer).toBeCloseTo(0.002, 9);
+    expect(stepSeconds(line, size, 32)).toBeCloseTo(0.1 + 0.32, 9);
+  });
+
+  it('keeps a noisy, falling slope positive and needs two batch sizes', () => {
+    const line = fitStepLine([{ size, batch: 4, seconds: 0.5 }, { size, batch: 16, seconds: 0.4 }]);
+    expect(line.secondsPerMadd).toBeCloseTo((0.1 * 0.4) / 16e6, 15);
+    expect(line.secondsPerLayer).toBeGreaterThanOrEqual(0);
+    expect(() => fitStepLine([{ size, batch: 4, seconds: 0.5 }])).toThrow(/two different/);
+    const single = singleSampleLine({ size, batch: 4, seconds: 0.2 });
+    expect(stepSeconds(single, size, 4)).toBeCloseTo(0.2, 12);
   });
 });
