@@ -41,8 +41,10 @@ describe('estimateSearch', () => {
     const p = makePreset('tiny', { maxPoolSize: 2 });
     const m: DeviceCostModel = { ...perStep, train: { secondsPerLayer: 0.001, secondsPerMadd: 0 }, eval: { secondsPerLayer: 0.0005, secondsPerMadd: 0 }, jobOverheadSeconds: 3 };
     const sizes = searchSizes(p, mnist);
-    // Each seed job: 2 training steps + validation of the 20 held-out examples (10 % of 20 per class) in batches of 16 (2 steps), plus 3 s.
-    const expected = sizes.seeds.map((s) => 2 * 0.001 * s.layers + 2 * 0.0005 * s.layers + 3);
+    // Each seed job: 2 training steps + validation of the 20 held-out examples (10 % of 20 per class) in batches
+    // of 16 (2 steps) + the test pass over the preset's 100 test examples (7 steps), plus 3 s.
+    expect(p.testExamples).toBe(100);
+    const expected = sizes.seeds.map((s) => 2 * 0.001 * s.layers + (2 + 7) * 0.0005 * s.layers + 3);
     expect(jobCosts(m, p, mnist).seeds).toEqual(expected.map((x) => expect.closeTo(x, 9)));
     expect(estimateSearch(p, mnist, m, 1).seconds).toBeCloseTo(expected.reduce((a, b) => a + b, 0), 9);
   });
