@@ -1,8 +1,9 @@
 // The default first run learns: a new visitor's page offers a time budget by default; with a small budget on
 // MNIST it measures the device (progress bar), says what it chose, runs the sized search until the budget,
 // and its best model is far from chance (validation error ≤ 50 %). The trainer runs on the cpu backend
-// (`?backends=cpu`): that is what this machine's users get from a software WebGPU adapter at best, and the
-// fast cpu kernels make it the quicker backend here (see the report in BENCHMARKS.md).
+// (`?backends=cpu`): on a machine whose only WebGPU adapter is a software fallback (SwiftShader, as here), the
+// cpu backend with its fast kernels trains these small networks faster, and the measurement sizes the search
+// to whichever backend runs; the WebGPU path itself is covered by the other end-to-end tests.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
@@ -35,6 +36,7 @@ describe('first run: a time budget on MNIST', () => {
     // The measurement shows its progress, then the page says what it chose and starts.
     await page.getByTestId('measure-progress').waitFor({ timeout: 60_000 });
     await page.getByTestId('run-status').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('sizing-explanation').textContent()).toMatch(/\d+×\d+ inputs, .*(images per class|all images), \d+ epochs/);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 1000 }).toMatch(/finished/);
     const seconds = (Date.now() - started) / 1000;
     await saveScreenshot(page, 'first-run-2-finished');
