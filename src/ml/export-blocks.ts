@@ -187,11 +187,29 @@ export function zeros(ctx: ExportContext, x: Sym, path: string, stride: Stride):
   return ctx.apply(layer, x, [{ data: new Float32Array(c), shape: [1, 1, c, 1] }]);
 }
 
+/**
+ * The 3×3 pools with padding 1 on every side (the network's and PyTorch's). 'same' is that already except at
+ * stride 2 on an even size, where it pads only the bottom/right: there one zero row/column is added at the
+ * bottom/right first (the size becomes odd, so 'same' pads 1 on each side and ignores the padding), and the
+ * one extra output row/column, the only one that reads the added zeros, is cropped off.
+ */
+function pool3x3(ctx: ExportContext, x: Sym, path: string, kind: 'max' | 'avg', stride: Stride): Sym {
+  const args = { ...layerName(path), poolSize: 3, strides: stride, padding: 'same' as const };
+  const make = () => (kind === 'max' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args));
+  const [h, w] = [x.shape[1], x.shape[2]];
+  if (typeof h !== 'number' || typeof w !== 'number') throw new Error(`exportLayers: tensor ${x.name} has no static size`);
+  const eh = stride === 2 && h % 2 === 0 ? 1 : 0;
+  const ew = stride === 2 && w % 2 === 0 ? 1 : 0;
+  if (eh + ew === 0) return ctx.apply(make(), x);
+  const padded = ctx.apply(tf.layers.zeroPadding2d({ ...layerName(path, 'pad'), padding: [[0, eh], [0, ew]] }), x);
+  const pooled = ctx.apply(make(), padded);
+  return ctx.apply(tf.layers.cropping2D({ ...layerName(path, 'crop'), cropping: [[0, eh], [0, ew]] }), pooled);
+}
+
 export function primitive(ctx: ExportContext, x: Sym, path: string, op: PrimitiveName, stride: Stride): Sym {
-  const pool = { ...layerName(path), poolSize: 3, strides: stride, padding: 'same' as const };
   switch (op) {
-    case 'max_pool_3x3': return ctx.apply(tf.layers.maxPooling2d(pool), x);
-    case 'avg_pool_3x3': return ctx.apply(tf.layers.averagePooling2d(pool), x);
+    case 'max_pool_3x3': return pool3x3(ctx, x, path, 'max', stride);
+    case 'avg_pool_3x3': return pool3x3(ctx, x, path, 'avg', stride);
     case 'skip_connect': return stride === 1 ? x : factorizedReduce(ctx, x, path, channelsOf(x));
     case 'sep_conv_3x3':
     case 'sep_conv_5x5': {

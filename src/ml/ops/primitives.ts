@@ -21,11 +21,14 @@ export function buildPrimitive(
   store: VarStore, path: string, op: PrimitiveName, c: number, stride: Stride, affine: boolean,
 ): Layer {
   switch (op) {
+    // Padding 1 on every side, as PyTorch's (Archai's) pools and the stride-2 convolutions: a stride-2 output
+    // is centred on an even input position, so a pool and a conv branch of one node see the same pixels.
+    // (TF's 'same' pads only the bottom/right of an even size, one pixel off.) The average divides by the
+    // number of in-bounds taps (count_include_pad = false).
     case 'max_pool_3x3':
-      return (x) => tf.maxPool(x, 3, stride, 'same');
+      return (x) => tf.maxPool(x, 3, stride, 1);
     case 'avg_pool_3x3':
-      // TF's 'same' average pool divides by the number of in-bounds taps (count_include_pad = false).
-      return (x) => tf.avgPool(x, 3, stride, 'same');
+      return (x) => tf.avgPool(x, 3, stride, 1);
     case 'skip_connect':
       return stride === 1 ? (x) => x : factorizedReduce(store, path, c, c, affine);
     case 'sep_conv_3x3':
