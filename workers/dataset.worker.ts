@@ -2,7 +2,7 @@
 // thread, writing straight to IndexedDB so only summaries and a few thumbnails cross back.
 import * as Comlink from 'comlink';
 import { openPetridishDb, type PetridishDb } from '../src/persistence/db.ts';
-import { importDownload, importUpload, previewStored, type DatasetWorkerApi } from '../src/runtime/dataset-import.ts';
+import { importDownload, importSynthetic, importUpload, previewStored, type DatasetWorkerApi } from '../src/runtime/dataset-import.ts';
 
 async function withDb<T>(dbName: string, body: (db: PetridishDb) => Promise<T>): Promise<T> {
   const db = await openPetridishDb({ name: dbName });
@@ -26,6 +26,7 @@ const api: DatasetWorkerApi = {
   upload: (dbName, req, onProgress) => plain(() => withDb(dbName, (db) => importUpload(db, req, onProgress))),
   download: (dbName, sourceId, onProgress) => plain(() => withDb(dbName, (db) => importDownload(db, sourceId, onProgress))),
   preview: (dbName, id, perClass) => plain(() => withDb(dbName, (db) => previewStored(db, id, perClass))),
+  synthetic: (dbName, spec, onProgress) => plain(() => withDb(dbName, (db) => importSynthetic(db, spec, onProgress))),
 };
 
 Comlink.expose(api);

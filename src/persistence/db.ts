@@ -6,6 +6,7 @@ import { LATEST_VERSION, migrate, type UpgradeDb, type UpgradeTx } from './migra
 import type {
   CheckpointRecord,
   DatasetBlobRecord,
+  DatasetChunkRecord,
   DatasetMetaRecord,
   JobRecord,
   PointRecord,
@@ -22,6 +23,8 @@ export interface PetridishSchema extends DBSchema {
   checkpoints: { key: string; value: CheckpointRecord; indexes: { byRun: string } };
   datasets: { key: string; value: DatasetMetaRecord };
   datasetBlobs: { key: string; value: DatasetBlobRecord };
+  /** Out-of-line key: dataset id, part and zero-padded chunk index (see dataset-repo.ts). */
+  datasetChunks: { key: string; value: DatasetChunkRecord; indexes: { byDataset: string } };
   meta: { key: string; value: unknown };
 }
 

@@ -114,8 +114,21 @@ const v2: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2];
-export const LATEST_VERSION = 2;
+/**
+ * Version 3: dataset bytes in chunks (`datasetChunks`, indexed by dataset), because Chromium refuses any single
+ * value over 133,169,152 bytes. Datasets already in `datasetBlobs` were stored whole, so they fit, and stay
+ * there: their summary records have no chunk layout, and reads fall back to the blob.
+ */
+const v3: Migration = {
+  version: 3,
+  what: 'dataset bytes in chunks',
+  async run(db) {
+    db.createObjectStore('datasetChunks').createIndex('byDataset', 'datasetId');
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
+export const LATEST_VERSION = 3;
 
 /** Runs every step after `oldVersion` up to `newVersion` and records the result in `meta`. */
 export async function migrate(db: UpgradeDb, tx: UpgradeTx, oldVersion: number, newVersion: number): Promise<void> {

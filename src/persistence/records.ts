@@ -70,11 +70,30 @@ export interface CheckpointRecord {
   savedAt: number;
 }
 
-/** The picker's view of a cached dataset; its pixels live once in `datasetBlobs` under the same id. */
+/** Where a chunked dataset's bytes are: each split's images and labels, cut into `chunkBytes` pieces. */
+export interface DatasetChunkLayout {
+  chunkBytes: number;
+  parts: { name: string; length: number; chunks: number; count: number }[];
+}
+
+/**
+ * The picker's view of a cached dataset. With `layout` (schema version 3 on) its bytes are in `datasetChunks`;
+ * without it (stored by an earlier release) they are one `datasetBlobs` record under the same id.
+ */
 export interface DatasetMetaRecord {
   id: string;
   summary: DatasetSummary;
   storedAt: number;
+  layout?: DatasetChunkLayout;
+}
+
+/** One piece (at most `DatasetChunkLayout.chunkBytes`) of one split's images or labels. */
+export interface DatasetChunkRecord {
+  datasetId: string;
+  /** "train.images", "test.labels", … */
+  part: string;
+  index: number;
+  bytes: Uint8Array;
 }
 
 export interface DatasetBlobRecord {
@@ -158,10 +177,21 @@ export const checkpointRecordSchema: z.ZodType<CheckpointRecord> = z.object({
   savedAt: z.number(),
 });
 
+const datasetChunkLayoutSchema: z.ZodType<DatasetChunkLayout> = z.object({
+  chunkBytes: z.number().int().positive(),
+  parts: z.array(z.object({
+    name: z.string().min(1),
+    length: z.number().int().nonnegative(),
+    chunks: z.number().int().nonnegative(),
+    count: z.number().int().nonnegative(),
+  })),
+});
+
 export const datasetMetaRecordSchema: z.ZodType<DatasetMetaRecord> = z.object({
   id: z.string().min(1),
   summary: datasetSummarySchema,
   storedAt: z.number(),
+  layout: datasetChunkLayoutSchema.optional(),
 });
 
 const datasetSplitSchema: z.ZodType<DatasetSplit> = z.object({

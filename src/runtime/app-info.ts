@@ -10,6 +10,10 @@ export interface TestHooks {
   backendOrder?: BackendName[];
   /** Keep a journal of job starts and commits in localStorage (JOURNAL_KEY), to check that no finished job reruns. */
   journal?: boolean;
+  /** Generate and store a synthetic dataset of this many MiB on load (src/data/synthetic.ts), to test large datasets. */
+  synthDatasetMiB?: number;
+  /** Base URL the catalogue downloads are fetched from instead of their real hosts (a local test server). */
+  downloadBase?: string;
 }
 
 export const JOURNAL_KEY = 'petridish-job-journal';
@@ -24,6 +28,10 @@ export function readTestHooks(search: string = globalThis.location?.search ?? ''
   const order = q.get('backends');
   if (order) hooks.backendOrder = order.split(',').filter((b): b is BackendName => b === 'webgpu' || b === 'webgl' || b === 'cpu');
   if (q.get('journal') === '1') hooks.journal = true;
+  const synth = Number(q.get('synthDatasetMiB'));
+  if (Number.isFinite(synth) && synth > 0) hooks.synthDatasetMiB = synth;
+  const base = q.get('downloadBase');
+  if (base) hooks.downloadBase = base;
   return hooks;
 }
 

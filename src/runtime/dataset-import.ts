@@ -12,6 +12,7 @@ import { parseIdxDataset, peekIdxHeader } from '../data/idx.ts';
 import { entriesFromZip, loadImageFolder, type ImageDecoder, type ImageEntry } from '../data/image-folder.ts';
 import type { UploadFormat } from '../data/sources.ts';
 import { indicesPerClass, labelHistogram } from '../data/stats.ts';
+import { syntheticDataset, type SyntheticSpec } from '../data/synthetic.ts';
 import { checkFitsDevice, deviceLimits, estimateDatasetBytes, type DeviceLimits } from '../data/validate.ts';
 import type { PetridishDb } from '../persistence/db.ts';
 import { getDataset, putDataset } from '../persistence/dataset-repo.ts';
@@ -186,6 +187,14 @@ export async function importDownload(db: PetridishDb, sourceId: string, onProgre
   return putDataset(db, dataset);
 }
 
+/** Generates a synthetic dataset from a seed and stores it like an upload (the large-dataset test's input). */
+export async function importSynthetic(db: PetridishDb, spec: SyntheticSpec, onProgress?: (p: ImportProgress) => void): Promise<DatasetSummary> {
+  onProgress?.({ phase: 'parse', loaded: 0, total: 0 });
+  const dataset = syntheticDataset(spec);
+  onProgress?.({ phase: 'store', loaded: 0, total: 0 });
+  return putDataset(db, dataset);
+}
+
 /** Counts per class and the first `perClass` images of each class, read from IndexedDB. */
 export async function previewStored(db: PetridishDb, id: string, perClass = 4): Promise<DatasetPreview> {
   const { record, problems } = await getDataset(db, id);
@@ -211,6 +220,7 @@ export interface DatasetWorkerApi {
   upload(dbName: string, req: UploadRequest, onProgress: (p: ImportProgress) => void): Promise<DatasetSummary>;
   download(dbName: string, sourceId: string, onProgress: (p: ImportProgress) => void): Promise<DatasetSummary>;
   preview(dbName: string, id: string, perClass: number): Promise<DatasetPreview>;
+  synthetic(dbName: string, spec: SyntheticSpec, onProgress: (p: ImportProgress) => void): Promise<DatasetSummary>;
 }
 
 export type { UploadFormat };

@@ -7,7 +7,8 @@ import type { DatasetSummary } from '../data/dataset.ts';
 import { summarizeDataset } from '../data/dataset.ts';
 import { loadBuiltinMnist } from '../data/builtin-mnist.ts';
 import type { PetridishDb } from '../persistence/db.ts';
-import { listDatasets, putDataset } from '../persistence/dataset-repo.ts';
+import { deleteDataset, listDatasets, putDataset } from '../persistence/dataset-repo.ts';
+import type { SyntheticSpec } from '../data/synthetic.ts';
 
 export interface DatasetProgress {
   datasetId: string;
@@ -53,4 +54,18 @@ export async function downloadCatalogueDataset(db: PetridishDb, dbName: string, 
 /** Class counts and example images of a stored dataset, read in the worker. */
 export function previewDataset(dbName: string, id: string, perClass = 4): Promise<DatasetPreview> {
   return worker().preview(dbName, id, perClass);
+}
+
+/** Generates and stores a synthetic dataset in the dataset worker (the large-dataset test hook). */
+export function storeSyntheticDataset(dbName: string, spec: SyntheticSpec, onProgress: (p: ImportProgress) => void): Promise<DatasetSummary> {
+  return worker().synthetic(dbName, spec, Comlink.proxy(onProgress));
+}
+
+/**
+ * Deletes a stored dataset (summary and every chunk), freeing its storage. Runs that used it keep their
+ * records and results; training or testing them again needs the dataset added again. The built-in MNIST is
+ * fetched again from the app when next used.
+ */
+export async function removeDataset(db: PetridishDb, id: string): Promise<void> {
+  await deleteDataset(db, id);
 }

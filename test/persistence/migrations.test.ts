@@ -9,7 +9,7 @@ import { listJobs } from '../../src/persistence/job-repo.ts';
 import { listPoints } from '../../src/persistence/point-repo.ts';
 import { getWeights } from '../../src/persistence/weights-repo.ts';
 import { getCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
-import { getDataset, listDatasets } from '../../src/persistence/dataset-repo.ts';
+import { deleteDataset, getDataset, listDatasets } from '../../src/persistence/dataset-repo.ts';
 import { makeCheckpoint, makeDataset, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
 
 /** Opens the database the way release 1 did: only the version-1 step. */
@@ -44,8 +44,8 @@ async function writeV1Data(db: UpgradeDb): Promise<void> {
 
 describe('migrations', () => {
   it('are numbered 1..latest', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
-    expect(DB_VERSION).toBe(2);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(DB_VERSION).toBe(3);
   });
 
   it('upgrade a version 1 database with data and keep it', async () => {
@@ -57,8 +57,8 @@ describe('migrations', () => {
     v1.close();
 
     const db = await openPetridishDb({ name: 'old', factory });
-    expect(db.version).toBe(2);
-    expect(await db.get('meta', 'schema')).toEqual({ version: 2, migratedFrom: 1 });
+    expect(db.version).toBe(3);
+    expect(await db.get('meta', 'schema')).toEqual({ version: 3, migratedFrom: 1 });
     expect((await getRun(db, 'r1')).record).toEqual(makeRun('r1'));
     expect((await listJobs(db, 'r1')).records.map((j) => j.id)).toEqual(['j1', 'j2']);
     expect((await listPoints(db, 'r1')).records.map((p) => p.id)).toEqual(['p1']);
@@ -73,6 +73,10 @@ describe('migrations', () => {
     expect(datasets.problems.map((p) => p.key)).toEqual(['junk']);
     expect((await getDataset(db, 'd1')).record).toEqual(makeDataset('d1'));
     expect(await db.get('datasets', 'd1')).toMatchObject({ storedAt: 77, summary: { trainCount: 20 } });
+    // Stored whole before chunking: read from its blob, and deleting it frees the blob too.
+    expect(await db.count('datasetBlobs')).toBe(1);
+    await deleteDataset(db, 'd1');
+    expect([await db.count('datasetBlobs'), await db.count('datasets')]).toEqual([0, 1]);
 
     await deleteRun(db, 'r1');
     expect(await db.getAllKeys('weights')).toEqual(['stray']);
@@ -93,7 +97,7 @@ describe('migrations', () => {
     await v1.put('runs', makeRun('r1'));
     v1.close();
     await expect(openPetridishDb({ name: 'odd', factory })).rejects.toThrow(
-      /Could not open database "odd" at version 2: ConstraintError/,
+      /Could not open database "odd" at version 3: ConstraintError/,
     );
     const still = await openV1(factory, 'odd');
     expect(still.version).toBe(1);
@@ -104,8 +108,8 @@ describe('migrations', () => {
   it('a fresh database starts at the latest version', async () => {
     const db = await openPetridishDb({ name: 'new', factory: new IDBFactory() });
     expect([...db.objectStoreNames].sort()).toEqual(
-      ['checkpoints', 'datasetBlobs', 'datasets', 'jobs', 'meta', 'points', 'runs', 'weights'].sort(),
+      ['checkpoints', 'datasetBlobs', 'datasetChunks', 'datasets', 'jobs', 'meta', 'points', 'runs', 'weights'].sort(),
     );
-    expect(await db.get('meta', 'schema')).toEqual({ version: 2, migratedFrom: 0 });
+    expect(await db.get('meta', 'schema')).toEqual({ version: 3, migratedFrom: 0 });
   });
 });

@@ -90,11 +90,29 @@ describe('round trips', () => {
     await putDataset(db, ds, 43);
     expect((await listDatasets(db)).records).toEqual([summary]);
     expect(summary.bytes).toBe(20 * 64 + 20 + 10 * 64 + 10);
-    expect(await db.count('datasetBlobs')).toBe(1);
+    // Four parts (train and test, images and labels), one chunk each: replacing the dataset left no extra chunk.
+    expect(await db.count('datasetChunks')).toBe(4);
     expect((await getDataset(db, 'd1')).record).toEqual(ds);
     await deleteDataset(db, 'd1');
     expect(await getDataset(db, 'd1')).toEqual({ record: null, problems: [] });
-    expect(await db.count('datasetBlobs')).toBe(0);
+    expect(await db.count('datasetChunks')).toBe(0);
+  });
+
+  it('datasets: stored in chunks no larger than the chunk size and read back whole', async () => {
+    const { db } = await freshDb();
+    const ds = makeDataset('big');
+    const chunk = 100;
+    await putDataset(db, ds, 1, chunk);
+    const chunks = await db.getAll('datasetChunks');
+    expect(Math.max(...chunks.map((c) => c.bytes.length))).toBeLessThanOrEqual(chunk);
+    // Each chunk is its own buffer (a view would have been stored with its whole buffer).
+    expect(chunks.every((c) => c.bytes.buffer.byteLength === c.bytes.length)).toBe(true);
+    const parts = [ds.train.images, ds.train.labels, ds.test?.images, ds.test?.labels].map((a) => Math.ceil((a?.length ?? 0) / chunk));
+    expect(chunks.length).toBe(parts.reduce((a, b) => a + b, 0));
+    expect((await getDataset(db, 'big')).record).toEqual(ds);
+    // Replaced by a smaller copy: the chunks of the old one are gone.
+    await putDataset(db, { ...ds, test: null }, 2, chunk);
+    expect(await db.count('datasetChunks')).toBe(Math.ceil(ds.train.images.length / chunk) + 1);
   });
 });
 
@@ -125,10 +143,11 @@ describe('corrupt records', () => {
   it('a dataset with missing pixels is reported', async () => {
     const { db } = await freshDb();
     await putDataset(db, makeDataset('d1'));
-    await db.delete('datasetBlobs', 'd1');
+    const [key] = await db.getAllKeys('datasetChunks');
+    await db.delete('datasetChunks', key as string);
     const back = await getDataset(db, 'd1');
     expect(back.record).toBeNull();
-    expect(back.problems).toEqual([{ store: 'datasetBlobs', key: 'd1', message: 'the pixels of this dataset are missing' }]);
+    expect(back.problems).toEqual([{ store: 'datasetChunks', key: 'd1', message: expect.stringMatching(/could not be read: .*chunk 1 of 1 of \w+\.\w+ is missing/) }]);
   });
 });
 
@@ -147,6 +166,26 @@ describe('a full quota', () => {
     put.mockRestore();
     expect(Array.from((await getWeights(db, 'w1')).record?.data ?? [])).toEqual([1, 2]);
     expect((await getWeights(db, 'w2')).record).toBeNull();
+  });
+
+  it('a dataset write whose request never settles is refused when its transaction aborts, never left waiting', async () => {
+    // What Chromium does with a value over its size limit: the transaction aborts and the put never settles.
+    const { db } = await freshDb();
+    await putDataset(db, makeDataset('kept'));
+    const original = IDBObjectStore.prototype.put;
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const request = original.call(this, value, key);
+      const swallow = (e: Event): void => e.stopImmediatePropagation();
+      request.addEventListener('success', swallow);
+      request.addEventListener('error', swallow);
+      this.transaction.abort();
+      return request;
+    });
+    const err = await putDataset(db, makeDataset('big')).catch((e: unknown) => e);
+    put.mockRestore();
+    expect((err as Error).message).toMatch(/^Could not store dataset ".*" \(\d+ bytes\): AbortError.*Nothing of it was kept; datasets stored before are intact/);
+    expect((await listDatasets(db)).records.map((d) => d.id)).toEqual(['kept']);
+    expect((await getDataset(db, 'kept')).record).toEqual(makeDataset('kept'));
   });
 
   it('other errors pass through unchanged', () => {
