@@ -6,6 +6,7 @@ import type { Dataset } from '../src/data/dataset.ts';
 import { selectBackend } from '../src/ml/backend.ts';
 import type { BackendInfo } from '../src/ml/backend-types.ts';
 import { runJob } from '../src/ml/run-job.ts';
+import { runFinalJob } from '../src/ml/final-job.ts';
 import type { TrainCheckpoint } from '../src/ml/train.ts';
 import { openPetridishDb } from '../src/persistence/db.ts';
 import { getDataset } from '../src/persistence/dataset-repo.ts';
@@ -59,7 +60,8 @@ const api: TrainerWorkerApi = {
     const dataset = await loadDataset(req.dataset.dbName, req.dataset.id);
     const tensorsBefore = tf.memory().numTensors;
     let batches = 0;
-    const out = await runJob({
+    const run = job.kind === 'final_train' ? runFinalJob : runJob;
+    const out: Awaited<ReturnType<typeof runJob>> & { test?: WorkerJobOutcome['finalTest'] } = await run({
       job,
       preset: req.preset,
       dataset,
@@ -86,7 +88,8 @@ const api: TrainerWorkerApi = {
       onCheckpoint: (c) => onCheckpoint(toWire(job.id, c)),
     });
     cancelled.delete(job.id);
-    const outcome: WorkerJobOutcome = { result: out.result, weights: out.weights, tensorsBefore, tensorsAfter: tf.memory().numTensors };
+    const outcome: WorkerJobOutcome = { result: out.result, weights: out.weights, tensorsBefore, tensorsAfter: tf.memory().numTensors,
+      ...(out.test ? { finalTest: out.test } : {}) };
     return Comlink.transfer(outcome, [out.weights.data.buffer]);
   },
 

@@ -28,6 +28,12 @@ export interface CliArgs {
   quiet: boolean;
   /** `--help` / `-h`: print USAGE and do nothing else. */
   help: boolean;
+  /** After the search, train this pool point's final model (`best` = lowest validation error); null = none. */
+  final: string | null;
+  finalEpochs: number | null;
+  finalWidth: number | null;
+  /** Where the final training's summary goes; default: the --out file with `.final.json`. */
+  finalOut: string | null;
 }
 
 /** Every preset, smallest first (the default first); test/cli/search.test.ts checks none is missing. */
@@ -50,6 +56,10 @@ export const USAGE = `usage: npm run search -- --out run.json [options]
   --out FILE                 frontier export JSON (required)
   --csv FILE                 also write the pool as CSV
   --quiet                    no progress bar
+  --final POINT_ID|best      then train that pool point's final model (Archai's evaluation stage)
+  --final-epochs N           its epochs (default: the preset's)
+  --final-width N            its initial node channels (default: the preset's)
+  --final-out FILE           its summary JSON (default: the --out file with .final.json)
   --help, -h                 print this and exit`;
 
 const STRATEGIES: readonly SearchStrategy[] = ['petridish', 'random'];
@@ -93,7 +103,8 @@ export function wantsHelp(argv: readonly string[]): boolean {
  */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { dataset: 'mnist', preset: 'tiny', strategy: 'petridish', seed: null, maxPoolSize: null,
-    examplesPerClass: null, testExamples: null, l1Alpha: null, topK: null, minutes: null, backend: 'auto', out: '', csv: null, quiet: false, help: false };
+    examplesPerClass: null, testExamples: null, l1Alpha: null, topK: null, minutes: null, backend: 'auto', out: '', csv: null, quiet: false, help: false,
+    final: null, finalEpochs: null, finalWidth: null, finalOut: null };
   if (wantsHelp(argv)) return { ...args, help: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
@@ -118,11 +129,18 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case '--backend': args.backend = oneOf(flag, value, BACKENDS); break;
       case '--out': args.out = value; break;
       case '--csv': args.csv = value; break;
+      case '--final': args.final = value; break;
+      case '--final-epochs': args.finalEpochs = integer(flag, value, 1); break;
+      case '--final-width': args.finalWidth = integer(flag, value, 1); break;
+      case '--final-out': args.finalOut = value; break;
       default: throw new Error(`unknown flag ${JSON.stringify(flag)}\n${USAGE}`);
     }
   }
   if (args.out === '') throw new Error(`--out: the output file is required\n${USAGE}`);
   if (args.minutes !== null && argv.includes('--preset')) throw new Error('--minutes sizes the search itself; it cannot be combined with --preset');
   if (args.minutes !== null && args.examplesPerClass !== null) throw new Error('--minutes chooses the images per class itself; it cannot be combined with --examples-per-class');
+  if (args.final === null && (args.finalEpochs !== null || args.finalWidth !== null || args.finalOut !== null)) {
+    throw new Error(`--final-epochs, --final-width and --final-out need --final POINT_ID|best\n${USAGE}`);
+  }
   return args;
 }

@@ -9,6 +9,7 @@ import { APP_VERSION } from '../runtime/app-info.ts';
 import { USAGE, parseCliArgs, type CliArgs } from './args.ts';
 import { chooseNodeBackend, describeBackend } from './backend.ts';
 import { runHeadlessSearch } from './headless-search.ts';
+import { runHeadlessFinal, type HeadlessFinalResult } from './headless-final.ts';
 import { loadDatasetFromDisk } from './load-dataset.ts';
 import { createProgressBar } from './progress.ts';
 import { planBudget } from './budget-preset.ts';
@@ -17,6 +18,18 @@ export interface CliOutcome {
   args: CliArgs;
   backend: string;
   frontier: FrontierExport;
+  final: HeadlessFinalResult | null;
+}
+
+/** The summary of a final training the CLI writes: the model, its settings and test accuracy beside the proxy's. */
+export function finalSummary(r: HeadlessFinalResult) {
+  const { training: t, point } = r;
+  return {
+    id: t.id, pointId: point.id, proxy: { valError: point.error, madd: point.madd, params: point.params },
+    final: { testAcc: t.result?.testAcc, testLoss: t.result?.testLoss, testCount: t.result?.testCount, madd: t.result?.madd,
+      params: t.result?.params, history: t.result?.history },
+    spec: t.spec, desc: t.desc, seconds: r.seconds, tensorsBefore: r.tensorsBefore, tensorsAfter: r.tensorsAfter,
+  };
 }
 
 function percent(v: number): string {
@@ -72,5 +85,16 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
   bar.log(`${state.finishReason ?? state.status}; ${frontier.points.length} points, ${frontier.hull.length} on the hull → ${args.out}`);
   const best = frontier.points.find((p) => p.id === frontier.best.lowestError);
   if (best) bar.log(`best (lowest validation error): ${best.id}, val error ${percent(best.error)}${best.testAcc != null ? `, test accuracy ${percent(best.testAcc)} on ${best.testCount} examples` : ''}, ${best.madd} multiply-adds`);
-  return { args, backend, frontier };
+  if (args.final === null) return { args, backend, frontier, final: null };
+  const final = await runHeadlessFinal({ runId: frontier.run.id, dataset, preset, pool: state.pool, pointId: args.final,
+    choices: { ...(args.finalEpochs !== null ? { epochs: args.finalEpochs } : {}), ...(args.finalWidth !== null ? { initNodeChannels: args.finalWidth } : {}) },
+    onProgress: (job, p) => bar.update({ points, maxPoints, job: `${job.id.split('-').pop() ?? job.id} final_train`,
+      epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.trainLoss }) });
+  bar.done();
+  const finalOut = args.finalOut ?? args.out.replace(/(\.json)?$/, '.final.json');
+  write(finalOut, `${JSON.stringify(finalSummary(final), null, 2)}\n`);
+  const r = final.training.result;
+  bar.log(`final training of ${final.point.id}: test accuracy ${((r?.testAcc ?? 0) * 100).toFixed(2)} % on ${r?.testCount ?? 0} images `
+    + `(proxy validation error ${(final.point.error * 100).toFixed(2)} %), ${final.seconds.toFixed(1)} s → ${finalOut}`);
+  return { args, backend, frontier, final };
 }

@@ -55,7 +55,7 @@ export const modelDescSchema: z.ZodType<ModelDesc> = z.object({
 
 export const macroTripleSchema: z.ZodType<MacroTriple> = z.object({ cells: count, reductions: count, nodes: count });
 
-const phaseRecipeSchema: z.ZodType<PhaseRecipe> = z.object({
+export const phaseRecipeSchema: z.ZodType<PhaseRecipe> = z.object({
   epochs: count,
   batchSize: positiveInt,
   lr: finite,
@@ -135,6 +135,7 @@ export const testSourceSchema = z.enum(['test', 'held-out']);
 
 export const jobSchema: z.ZodType<Job> = z.object({
   id: z.string().min(1),
+  // Final trainings are stored as their own records (finalTrainingSchema), never in the search's jobs.
   kind: z.enum(['seed_train', 'search', 'post_train']),
   status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
   desc: modelDescSchema,

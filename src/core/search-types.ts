@@ -1,14 +1,17 @@
 // The records a search is made of: jobs, their results, and the pool points they produce.
 
 import type { ChoiceDesc, MacroTriple, ModelDesc } from './model-desc.ts';
+import type { FinalSpec } from './final/final-spec.ts';
 
 /**
  * - `seed_train`: train a seed model from scratch → a `seed_trained` pool point.
  * - `search`: add a candidate node to every cell of the parent, train it (search phase), finalise → a search
  *   result that queues its `post_train` job.
  * - `post_train`: train the finalised child, warm-started from the search weights → a `search_trained` point.
+ * - `final_train`: a pool point's cells rebuilt at evaluation width and trained fully (core/final); asked for by
+ *   the user, run outside the search's scheduler, never a pool point.
  */
-export type JobKind = 'seed_train' | 'search' | 'post_train';
+export type JobKind = 'seed_train' | 'search' | 'post_train' | 'final_train';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export type PointStage = 'seed_trained' | 'search_trained';
 
@@ -40,6 +43,8 @@ export interface Job {
   createdAt: number;
   /** Parameters the finished job inherited from its starting weights, and those it trained from fresh. */
   inheritance?: InheritanceReport;
+  /** The settings of a `final_train` job (absent for every other kind). */
+  final?: FinalSpec;
 }
 
 /** Candidate choices made at finalisation, per cell type. */

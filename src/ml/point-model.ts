@@ -11,6 +11,7 @@ import { normalizeImages, type ChannelStats } from '../data/normalize.ts';
 import { exportLayersArtifacts, type LayersArtifacts } from './export-layers.ts';
 import { buildNetwork } from './network.ts';
 import { preparePhaseData } from './run-job.ts';
+import { finalData } from './final-job.ts';
 
 export interface PointPredictions {
   /** Softmax probabilities per image, in the order of the requested indices. */
@@ -21,9 +22,11 @@ export interface PointPredictions {
 
 /**
  * The statistics a point's last training phase normalised with: seeds are trained by the seed phase,
- * grown children by the post-training phase (their split, hence their statistics, depend only on the preset).
+ * grown children by the post-training phase (their split, hence their statistics, depend only on the preset),
+ * final models on the whole training split.
  */
-export function pointStats(dataset: Dataset, preset: SearchPreset, stage: PointStage): ChannelStats {
+export function pointStats(dataset: Dataset, preset: SearchPreset, stage: PointStage | 'final'): ChannelStats {
+  if (stage === 'final') return finalData(dataset).train.stats;
   const recipe = stage === 'seed_trained' ? preset.seedTrain : preset.postTrain;
   return preparePhaseData(dataset, recipe, preset).stats;
 }

@@ -146,8 +146,10 @@ async function testScore(net: Network, input: RunJobInput, stats: ChannelStats, 
   return { testAcc: r.acc, testCount: r.count, testSource: test.source };
 }
 
+/** Runs a search job (seed_train, search, post_train); a final_train job runs through final-job.ts. */
 export async function runJob(input: RunJobInput): Promise<RunJobOutput> {
   const { job, preset, dataset } = input;
+  if (job.kind === 'final_train') throw new Error(`job ${job.id}: a final_train job runs through runFinalJob`);
   const { recipe, l1Alpha } = recipeOf(preset, job);
   if (!(job.batchSizeScale > 0)) throw new Error(`job ${job.id}: batchSizeScale must be > 0, got ${job.batchSizeScale}`);
   const data = preparePhaseData(dataset, recipe, preset);

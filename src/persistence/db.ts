@@ -8,6 +8,7 @@ import type {
   DatasetBlobRecord,
   DatasetChunkRecord,
   DatasetMetaRecord,
+  FinalRecord,
   JobRecord,
   PointRecord,
   RunRecord,
@@ -21,6 +22,7 @@ export interface PetridishSchema extends DBSchema {
   /** Out-of-line key: the weightsKey that jobs and points refer to. */
   weights: { key: string; value: WeightsRecord; indexes: { byRun: string } };
   checkpoints: { key: string; value: CheckpointRecord; indexes: { byRun: string } };
+  finals: { key: string; value: FinalRecord; indexes: { byRun: string } };
   datasets: { key: string; value: DatasetMetaRecord };
   datasetBlobs: { key: string; value: DatasetBlobRecord };
   /** Out-of-line key: dataset id, part and zero-padded chunk index (see dataset-repo.ts). */

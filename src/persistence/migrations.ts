@@ -127,8 +127,17 @@ const v3: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
-export const LATEST_VERSION = 3;
+/** Version 4: final trainings (a pool point rebuilt at evaluation width and trained fully), by run. */
+const v4: Migration = {
+  version: 4,
+  what: 'final trainings',
+  async run(db) {
+    db.createObjectStore('finals', { keyPath: 'id' }).createIndex('byRun', 'runId');
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
+export const LATEST_VERSION = 4;
 
 /** Runs every step after `oldVersion` up to `newVersion` and records the result in `meta`. */
 export async function migrate(db: UpgradeDb, tx: UpgradeTx, oldVersion: number, newVersion: number): Promise<void> {

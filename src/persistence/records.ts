@@ -14,6 +14,8 @@ import {
   type RunStrategy,
 } from '../core/export-schema.ts';
 import type { SearchPreset } from '../core/training-config.ts';
+import { finalTrainingSchema } from '../core/final/final-schema.ts';
+import type { FinalTraining } from '../core/final/final-types.ts';
 import type { EpochMetrics, Job, PoolPoint } from '../core/search-types.ts';
 import type { WeightSpec } from '../core/weights.ts';
 import type { DatasetSplit, DatasetSummary } from '../data/dataset.ts';
@@ -40,6 +42,11 @@ export interface JobRecord extends Job {
 }
 
 export interface PointRecord extends PoolPoint {
+  runId: string;
+}
+
+/** A final training of a run (key = its id): settings, job state and, once done, its result. */
+export interface FinalRecord extends FinalTraining {
   runId: string;
 }
 
@@ -138,6 +145,8 @@ export const pointRecordSchema: z.ZodType<PointRecord> = z.intersection(
   poolPointSchema,
   z.object({ runId: z.string().min(1) }),
 );
+
+export const finalRecordSchema: z.ZodType<FinalRecord> = z.intersection(finalTrainingSchema, z.object({ runId: z.string().min(1) }));
 
 const weightSpecSchema = z.object({
   path: z.string().min(1),

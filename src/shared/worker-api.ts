@@ -8,6 +8,7 @@ import type { DeviceCostModel } from '../core/budget/cost-model.ts';
 import type { SearchSpaceName } from '../core/model-desc.ts';
 import type { ImageShape } from '../data/dataset.ts';
 import type { NamedWeights } from '../core/weights.ts';
+import type { FinalTestScore } from '../core/final/final-queue.ts';
 
 /** An epoch checkpoint of a running job (typed arrays, cloned or transferred as they are). */
 export interface WireCheckpoint {
@@ -49,6 +50,8 @@ export interface WorkerProgress {
 export interface WorkerJobOutcome {
   result: Omit<JobResult, 'weightsKey'>;
   weights: NamedWeights;
+  /** A final training's accuracy on the test split after its last epoch. */
+  finalTest?: FinalTestScore;
   /** Tensors alive in the worker before and after the job (they must be equal: no leaks). */
   tensorsBefore: number;
   tensorsAfter: number;
@@ -58,12 +61,15 @@ export interface WorkerInitOptions {
   order?: BackendName[];
 }
 
-/** A dataset plus what reproduces a point's training normalisation (the run's preset and the point's stage). */
+/**
+ * A dataset plus what reproduces a model's training normalisation: the run's preset and the point's stage, or
+ * `final` for a final training's model (statistics of the whole training split).
+ */
 export interface PointDataRef {
   dbName: string;
   id: string;
   preset: SearchPreset;
-  stage: PointStage;
+  stage: PointStage | 'final';
 }
 
 export interface ExportedModel {

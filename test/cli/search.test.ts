@@ -18,7 +18,7 @@ import { makePreset } from '../../src/core/presets.ts';
 import { idx } from '../data/make-files.ts';
 
 /** 8×8 images whose class is readable from which quadrant is bright, so training has something to learn. */
-function writeSyntheticIdx(dir: string, count: number): void {
+function writeSyntheticIdx(dir: string, count: number, part: 'train' | 't10k' = 'train'): void {
   const pixels = new Uint8Array(count * 64);
   const labels: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -29,8 +29,8 @@ function writeSyntheticIdx(dir: string, count: number): void {
       pixels[i * 64 + p] = Math.floor(row / 3) === label ? 200 : (i * 7 + p * 13) % 50;
     }
   }
-  writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx([count, 8, 8], pixels));
-  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx([count], labels));
+  writeFileSync(join(dir, `${part}-images-idx3-ubyte`), idx([count, 8, 8], pixels));
+  writeFileSync(join(dir, `${part}-labels-idx1-ubyte`), idx([count], labels));
 }
 
 describe('parseCliArgs', () => {
@@ -71,6 +71,9 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--out', 'a', '--test-examples', '500']).testExamples).toBe(500);
     expect(parseCliArgs(['--out', 'a']).testExamples).toBeNull();
     expect(() => parseCliArgs(['--out', 'a', '--test-examples', 'some'])).toThrow(/--test-examples: "some" is not an integer ≥ 1/);
+    expect(parseCliArgs(['--out', 'a', '--final', 'best', '--final-epochs', '2', '--final-width', '6']))
+      .toMatchObject({ final: 'best', finalEpochs: 2, finalWidth: 6, finalOut: null });
+    expect(() => parseCliArgs(['--out', 'a', '--final-epochs', '2'])).toThrow(/need --final POINT_ID\|best/);
     expect(() => parseCliArgs(['--out', 'a', '--minutes', '0'])).toThrow(/--minutes: "0" is not a positive number/);
     expect(() => parseCliArgs(['--out', 'a', '--minutes', 'x'])).toThrow(/--minutes: "x" is not a positive number/);
     expect(() => parseCliArgs(['--out', 'a', '--minutes', '5', '--preset', 'tiny'])).toThrow(/cannot be combined with --preset/);
@@ -115,6 +118,27 @@ describe('runSearchCli', () => {
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain(',error,test_acc,test_count,');
+  });
+
+  it('--final best trains the best point\'s final model after the search and writes its summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-final-'));
+    writeSyntheticIdx(dir, 60);
+    writeSyntheticIdx(dir, 30, 't10k');
+    const out = join(dir, 'run.json');
+    const { frontier, final } = await runSearchCli(['--dataset', dir, '--backend', 'cpu', '--max-pool-size', '2',
+      '--examples-per-class', '10', '--seed', '4', '--out', out, '--quiet', '--final', 'best', '--final-epochs', '1', '--final-width', '2']);
+    const best = [...frontier.points].sort((a, b) => a.error - b.error || a.madd - b.madd)[0];
+    expect(final?.point.id).toBe(best?.id);
+    const summary = JSON.parse(readFileSync(join(dir, 'run.final.json'), 'utf8'));
+    expect(summary).toMatchObject({ pointId: best?.id, proxy: { valError: best?.error }, final: { testCount: 30 },
+      spec: { initNodeChannels: 2, recipe: { epochs: 1 }, dropPathProb: 0.2 }, desc: { initNodeChannels: 2 } });
+    expect(summary.final.testAcc).toBeGreaterThanOrEqual(0);
+    expect(summary.final.history).toHaveLength(1);
+    expect(summary.tensorsAfter).toBe(summary.tensorsBefore);
+    // The final model is not a pool point.
+    expect(frontier.points.map((p) => p.id)).not.toContain(summary.id);
+    await expect(runSearchCli(['--dataset', dir, '--backend', 'cpu', '--max-pool-size', '2', '--examples-per-class', '10',
+      '--out', out, '--quiet', '--final', 'nope'])).rejects.toThrow(/--final: no pool point "nope"/);
   });
 
   it('refuses a dataset path that does not exist, naming it', async () => {

@@ -44,8 +44,8 @@ async function writeV1Data(db: UpgradeDb): Promise<void> {
 
 describe('migrations', () => {
   it('are numbered 1..latest', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
-    expect(DB_VERSION).toBe(3);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect(DB_VERSION).toBe(4);
   });
 
   it('upgrade a version 1 database with data and keep it', async () => {
@@ -57,8 +57,8 @@ describe('migrations', () => {
     v1.close();
 
     const db = await openPetridishDb({ name: 'old', factory });
-    expect(db.version).toBe(3);
-    expect(await db.get('meta', 'schema')).toEqual({ version: 3, migratedFrom: 1 });
+    expect(db.version).toBe(4);
+    expect(await db.get('meta', 'schema')).toEqual({ version: 4, migratedFrom: 1 });
     expect((await getRun(db, 'r1')).record).toEqual(makeRun('r1'));
     expect((await listJobs(db, 'r1')).records.map((j) => j.id)).toEqual(['j1', 'j2']);
     expect((await listPoints(db, 'r1')).records.map((p) => p.id)).toEqual(['p1']);
@@ -97,7 +97,7 @@ describe('migrations', () => {
     await v1.put('runs', makeRun('r1'));
     v1.close();
     await expect(openPetridishDb({ name: 'odd', factory })).rejects.toThrow(
-      /Could not open database "odd" at version 3: ConstraintError/,
+      /Could not open database "odd" at version 4: ConstraintError/,
     );
     const still = await openV1(factory, 'odd');
     expect(still.version).toBe(1);
@@ -108,8 +108,8 @@ describe('migrations', () => {
   it('a fresh database starts at the latest version', async () => {
     const db = await openPetridishDb({ name: 'new', factory: new IDBFactory() });
     expect([...db.objectStoreNames].sort()).toEqual(
-      ['checkpoints', 'datasetBlobs', 'datasetChunks', 'datasets', 'jobs', 'meta', 'points', 'runs', 'weights'].sort(),
+      ['checkpoints', 'datasetBlobs', 'datasetChunks', 'datasets', 'finals', 'jobs', 'meta', 'points', 'runs', 'weights'].sort(),
     );
-    expect(await db.get('meta', 'schema')).toEqual({ version: 3, migratedFrom: 0 });
+    expect(await db.get('meta', 'schema')).toEqual({ version: 4, migratedFrom: 0 });
   });
 });
