@@ -26,7 +26,7 @@ export interface PointPredictions {
  * final models on the whole training split.
  */
 export function pointStats(dataset: Dataset, preset: SearchPreset, stage: PointStage | 'final'): ChannelStats {
-  if (stage === 'final') return finalData(dataset).train.stats;
+  if (stage === 'final') return finalData(dataset, preset).train.stats;
   const recipe = stage === 'seed_trained' ? preset.seedTrain : preset.postTrain;
   return preparePhaseData(dataset, recipe, preset).stats;
 }

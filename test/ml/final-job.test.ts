@@ -34,13 +34,20 @@ const training: FinalTraining = { id: 'r1-f0001', pointId: 'r1-p0001', spec, des
 const job = finalJobOf(training);
 
 describe('final training job', () => {
-  it('trains on every training example and tests on the test split', () => {
-    const d = finalData(dataset);
+  it('trains on every training example and tests on the test split, or on the part held out of training', () => {
+    const d = finalData(dataset, preset);
     expect(d.train.trainIdx.length).toBe(40);
     expect(d.train.valIdx.length).toBe(0);
     expect(d.test.split).toBe(dataset.test);
     expect(d.test.valIdx.length).toBe(15);
-    expect(() => finalData({ ...dataset, test: null })).toThrow(/dataset synthetic has no test split/);
+    expect(d.testSource).toBe('test');
+    const own = finalData({ ...dataset, test: null }, preset);
+    expect(own.testSource).toBe('held-out');
+    expect(own.test.split).toBe(dataset.train);
+    expect(own.test.valIdx.length).toBeGreaterThan(0);
+    expect(own.train.trainIdx.length + own.test.valIdx.length).toBe(40);
+    const trainSet = new Set(own.train.trainIdx);
+    expect(Array.from(own.test.valIdx).some((i) => trainSet.has(i))).toBe(false);
   });
 
   it('runs with drop path and the tower, keeps weights without the tower, frees every tensor, and resumes exactly', async () => {

@@ -30,7 +30,7 @@ function finish(runner: FakeRunner, id: string, testAcc = 0.7): void {
   const p = runner.pending.get(id);
   if (!p) throw new Error(`${id} is not running`);
   runner.pending.delete(id);
-  p.resolve({ ...outcomeOf(p.request.job), finalTest: { testAcc, testLoss: 0.9, testCount: 50 } });
+  p.resolve({ ...outcomeOf(p.request.job), finalTest: { testAcc, testLoss: 0.9, testCount: 50, testSource: 'test' } });
 }
 
 describe('FinalController', () => {

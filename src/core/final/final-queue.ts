@@ -3,7 +3,7 @@
 // never reach the pool. Time and ids come from the events and the state, as in scheduler.ts.
 
 import { countCost } from '../cost.ts';
-import type { JobResult, PoolPoint } from '../search-types.ts';
+import type { JobResult, PoolPoint, TestScore } from '../search-types.ts';
 import { finalDesc, type FinalSpec } from './final-spec.ts';
 import { finalId, finalJobOf, finalWeightsKey, type FinalTraining } from './final-types.ts';
 import type { Job } from '../search-types.ts';
@@ -22,11 +22,9 @@ export interface FinalQueueState {
   maxAttempts: number;
 }
 
-/** The test measurement a final training's job returns beside its JobResult. */
-export interface FinalTestScore {
-  testAcc: number;
+/** The test measurement a final training's job returns beside its JobResult (on the run's test examples). */
+export interface FinalTestScore extends TestScore {
   testLoss: number;
-  testCount: number;
 }
 
 export type FinalEvent =

@@ -22,6 +22,7 @@ export const finalResultSchema: z.ZodType<FinalResult> = z.object({
   testAcc: z.number().min(0).max(1),
   testLoss: z.number(),
   testCount: count,
+  testSource: z.enum(['test', 'held-out']),
   madd: z.number().nonnegative(),
   params: count,
   weightsKey: z.string().min(1),

@@ -3,7 +3,7 @@
 // sampling or the choice of the best point.
 
 import type { MacroTriple, ModelDesc } from '../model-desc.ts';
-import type { EpochMetrics, Job, JobStatus } from '../search-types.ts';
+import type { EpochMetrics, Job, JobStatus, TestSource } from '../search-types.ts';
 import type { FinalSpec } from './final-spec.ts';
 
 /** A job's states plus `paused`: stopped by the user, kept out of the queue until resumed. */
@@ -15,8 +15,9 @@ export interface FinalResult {
   /** Top-1 accuracy in [0, 1] of the trained model on the run's test examples, after the last epoch. */
   testAcc: number;
   testLoss: number;
-  /** How many test examples it was measured on. */
+  /** How many test examples it was measured on, and where they come from (as for pool points). */
   testCount: number;
+  testSource: TestSource;
   /** Multiply-adds and parameters of the evaluation-width model (the auxiliary tower excluded, spec §6). */
   madd: number;
   params: number;

@@ -16,7 +16,7 @@ const resultOf = (id: string, desc = finalDesc(point.desc, spec)): JobResult => 
   jobId: id, desc, history: [{ epoch: 1, trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: 0.6, lr: 0.01, seconds: 1 }],
   bestValAcc: 0.6, choices: null, inheritance: { inherited: 0, fresh: 10 }, weightsKey: `${id}/weights`,
 });
-const test = { testAcc: 0.61, testLoss: 1.2, testCount: 100 };
+const test = { testAcc: 0.61, testLoss: 1.2, testCount: 100, testSource: 'test' as const };
 
 function step(s: FinalQueueState, ...events: Parameters<typeof reduceFinal>[1][]): FinalOutput {
   let out: FinalOutput = { state: s, commands: [] };
