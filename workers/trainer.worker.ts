@@ -21,6 +21,8 @@ import type { NamedWeights } from '../src/core/weights.ts';
 let backend: Promise<BackendInfo> | null = null;
 const cancelled = new Set<string>();
 let measureCancelled = false;
+/** The measurement in progress: a new one waits for it, so two never interleave on the backend. */
+let measuring: Promise<unknown> = Promise.resolve();
 /** The last dataset read, kept so consecutive jobs on it skip the IndexedDB read. */
 let cachedDataset: { key: string; dataset: Dataset } | null = null;
 
@@ -103,10 +105,13 @@ const api: TrainerWorkerApi = {
   },
 
   async measureDevice(req: MeasureRequest, onProgress: (p: MeasureProgress) => void): Promise<DeviceCostModel> {
+    await measuring.catch(() => undefined);
     measureCancelled = false;
     const info = await api.init();
-    return measureDevice({ ...req, backend: info.backend, shouldStop: () => measureCancelled,
+    const run = measureDevice({ ...req, backend: info.backend, shouldStop: () => measureCancelled,
       onProgress: (fraction, stage) => onProgress({ fraction, stage }) });
+    measuring = run;
+    return run;
   },
 
   cancelMeasure(): void {

@@ -149,6 +149,9 @@ function lineOf(samples: StepSample[]): StepLine | null {
   return samples.length >= 2 ? fitStepLine(samples) : singleSampleLine(first);
 }
 
+/** Lets the event loop run (a worker reads its messages, such as a cancel, only then). */
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** Seconds left before the deadline. */
 const remaining = (c: Clock): number => (c.deadline - c.now()) / 1000;
 
@@ -175,6 +178,7 @@ export async function measureDevice(opts: MeasureOptions): Promise<DeviceCostMod
     const buildSeconds = (now() - start) / 1000;
     const a = await timeTraining(net, data, small, limitSeconds / 10, c, (w) => report(0, w, `timing training steps (batch ${small})`));
     if (a.steady === null) throw new MeasureTimeoutError(limitSeconds);
+    await yieldToEvents();
     // The larger batch needs a warm-up and two timed steps; at worst a step grows with the batch.
     const largeStep = a.steady * (large / small);
     const b = 4 * largeStep < remaining(c) * 0.6 && !overTime(c)
@@ -185,6 +189,7 @@ export async function measureDevice(opts: MeasureOptions): Promise<DeviceCostMod
       if (trainStep === null || 3 * trainStep > remaining(c) * 0.8 || overTime(c)) return null;
       return timeEvaluation(net, data, batch, c);
     };
+    await yieldToEvents();
     const evalSmall = await evalTime(small, a.steady, 2);
     const evalLarge = await evalTime(large, b.steady, 3);
     report(4, 0, 'timing a weights read-back');

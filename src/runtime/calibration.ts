@@ -20,21 +20,36 @@ export interface MeasureTarget {
 }
 
 /**
- * Measures the device on a worker of `pool`. `signal` cancels it (the promise rejects with the worker's
- * cancellation error); `onProgress` receives the fraction done and the step being timed.
+ * Measures the device on a worker of `pool`. `signal` cancels it (the promise rejects at once with
+ * MeasureCancelledError); `onProgress` receives the fraction done and the step being timed.
  */
 export async function measureOnPool(pool: WorkerPool, target: MeasureTarget, onProgress: (p: MeasureProgress) => void,
   signal?: AbortSignal): Promise<DeviceCostModel> {
   return pool.call(async (api) => {
-    const abort = (): void => void api.cancelMeasure();
-    signal?.addEventListener('abort', abort);
+    if (signal?.aborted) throw new MeasureCancelledError();
+    // The worker sees the cancel between two of its stages (a busy cpu backend reads no message before); the
+    // page does not wait for that: it rejects at once and the worker's late result is dropped.
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        void api.cancelMeasure();
+        reject(new MeasureCancelledError());
+      };
+      signal?.addEventListener('abort', onAbort);
+    });
     try {
-      if (signal?.aborted) throw new Error('the device measurement was cancelled');
-      return await api.measureDevice({ ...target, maxSeconds: MEASURE_LIMIT_SECONDS }, Comlink.proxy(onProgress));
+      return await Promise.race([api.measureDevice({ ...target, maxSeconds: MEASURE_LIMIT_SECONDS }, Comlink.proxy(onProgress)), aborted]);
     } finally {
-      signal?.removeEventListener('abort', abort);
+      signal?.removeEventListener('abort', onAbort);
     }
   });
+}
+
+export class MeasureCancelledError extends Error {
+  constructor() {
+    super('the device measurement was cancelled');
+    this.name = 'MeasureCancelledError';
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
-// The default first run learns: a new visitor's page offers a time budget by default; with a small budget on
-// MNIST it measures the device (progress bar), says what it chose, runs the sized search until the budget,
-// and its best model is far from chance (validation error ≤ 50 %). The trainer runs on the cpu backend
+// The default first run learns: a new visitor's page offers a time budget by default; the device measurement
+// behind a preset's time estimate shows progress and can be cancelled; with a small budget on MNIST the page
+// says what it chose, runs the sized search until the budget, and its best model is far from chance
+// (validation error ≤ 50 %). The trainer runs on the cpu backend
 // (`?backends=cpu`): on a machine whose only WebGPU adapter is a software fallback (SwiftShader, as here), the
 // cpu backend with its fast kernels trains these small networks faster, and the measurement sizes the search
 // to whichever backend runs; the WebGPU path itself is covered by the other end-to-end tests.
@@ -27,14 +28,30 @@ describe('first run: a time budget on MNIST', () => {
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('cpu');
     const choice = page.getByTestId('preset-select');
     expect(await choice.inputValue()).toBe('budget:10');
+
+    // A preset's time estimate: the measurement shows its progress and can be cancelled, then runs to the end.
+    await choice.selectOption('tiny');
+    await page.getByTestId('calibrate-button').click();
+    await page.getByTestId('measure-progress').waitFor({ timeout: 60_000 });
+    await page.getByTestId('measure-cancel').click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 60_000 }).toMatch(/measurement was cancelled/);
+    const measured = Date.now();
+    await page.getByTestId('calibrate-button').click();
+    await page.getByTestId('measure-progress').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('time-estimate').textContent(), { timeout: 90_000 }).toMatch(/This search takes (about|under)/);
+    expect((Date.now() - measured) / 1000).toBeLessThan(60);
+    // Every preset is priced by the same measurement.
+    await choice.selectOption('standard');
+    expect(await page.getByTestId('time-estimate').textContent()).toMatch(/This search takes/);
+
+    // The default first run: a time budget, sized with the measurement already taken.
     await choice.selectOption('budget:custom');
     await page.getByTestId('budget-minutes').fill(BUDGET_MINUTES);
     await saveScreenshot(page, 'first-run-1-start');
     const started = Date.now();
     await page.getByTestId('start-button').click();
 
-    // The measurement shows its progress, then the page says what it chose and starts.
-    await page.getByTestId('measure-progress').waitFor({ timeout: 60_000 });
+    // The page says what it chose and starts.
     await page.getByTestId('run-status').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('sizing-explanation').textContent()).toMatch(/\d+×\d+ inputs, .*(images per class|all images), \d+ epochs/);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 1000 }).toMatch(/finished/);
@@ -52,8 +69,8 @@ describe('first run: a time budget on MNIST', () => {
     for (const p of json.points) expect(p.desc.downsample).toBe(json.run.preset.inputDownsample);
     const best = Math.min(...json.points.map((p) => p.error));
     expect(best, `best validation error of ${json.points.length} models`).toBeLessThanOrEqual(0.5);
-    // The run ends at its budget: the measurement and the search within the minutes given, plus a job's end.
-    expect(seconds).toBeLessThan(90 + 60);
+    // The run ends at its budget (the page cancels the job still running then), plus the page's 5 s tick.
+    expect(seconds).toBeLessThan(90 + 30);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });

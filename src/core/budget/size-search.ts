@@ -92,8 +92,8 @@ export function downsampleFor(height: number, width: number, side: number): numb
   return best;
 }
 
-/** Epochs of the search phase for `epochs` of seed and post-training: half, at least one. */
-export const searchEpochs = (epochs: number): number => Math.max(1, Math.ceil(epochs / 2));
+/** Epochs of the search phase for `epochs` of seed and post-training: a third, at least one. */
+export const searchEpochs = (epochs: number): number => Math.max(1, Math.floor(epochs / 3));
 
 const recipe = (epochs: number, valFraction: number): Partial<PhaseRecipe> => ({ epochs, valFraction, maxValExamples: MAX_VAL_EXAMPLES });
 
@@ -109,7 +109,7 @@ export function overridesFor(input: SizingInput, rung: Rung, grid: SearchPreset[
     seedGrid: grid,
     seedTrain: recipe(rung.epochs, 0.1),
     // The search phase trains the parent plus a candidate with every primitive on every input (about four
-    // times a seed's MAdd); it only has to rank the candidate's branches, so it gets half the epochs.
+    // times a seed's MAdd); it only has to rank the candidate's branches, so it gets a third of the epochs.
     search: recipe(searchEpochs(rung.epochs), 0.2),
     postTrain: recipe(rung.epochs, 0.1),
     maxPoolSize,

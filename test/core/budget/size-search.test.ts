@@ -62,7 +62,7 @@ describe('sizeSearch', () => {
     const s = sizeSearch({ budgetSeconds: 600, model: cpu, dataset: mnist, workers: 1 });
     const c = s.choice;
     expect(s.explanation).toContain(`${c.inputSize.height}×${c.inputSize.width} inputs`);
-    expect(s.explanation).toContain(`${c.epochs} epochs (${Math.ceil(c.epochs / 2)} in the search phase)`);
+    expect(s.explanation).toContain(`${c.epochs} epochs (${Math.max(1, Math.floor(c.epochs / 3))} in the search phase)`);
     expect(s.explanation).toMatch(/fit 10 min on this device \(cpu\)/);
     expect(c.inputSize.height).toBe(Math.floor(28 / c.downsample));
   });
