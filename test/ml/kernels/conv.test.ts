@@ -89,6 +89,32 @@ describe('fast cpu convolution kernels equal the stock ones', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('Conv2D and its gradients on inputs large enough to span several column chunks', () => {
+    const before = tf.memory().numTensors;
+    const rand = seeded(9);
+    const big: Case[] = [
+      // Chunks of 2^20 / K pixels: 2,621 here, for 6,560 pixels.
+      { n: 4, h: 40, w: 41, cIn: 16, cOut: 2, k: 5, stride: 1, pad: 'same', dilation: 1 },
+      { n: 2, h: 33, w: 30, cIn: 40, cOut: 2, k: 5, stride: 2, pad: 'same', dilation: 1 },
+      { n: 2, h: 50, w: 50, cIn: 5, cOut: 3, k: 1, stride: 1, pad: 'same', dilation: 1 },
+    ];
+    for (const c of big) {
+      tf.tidy(() => {
+        const x = randomTensor([c.n, c.h, c.w, c.cIn], rand);
+        const filter = randomTensor([c.k, c.k, c.cIn, c.cOut], rand);
+        const common = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
+        const fwd = stockAndFast('Conv2D', { x, filter }, { ...common, dilations: 1 });
+        expectClose(fwd.fast, fwd.stock, `Conv2D ${label(c)}`);
+        const dy = randomTensor(outShape(c, false), rand);
+        const bi = stockAndFast('Conv2DBackpropInput', { dy, filter }, { ...common, inputShape: x.shape });
+        expectClose(bi.fast, bi.stock, `Conv2DBackpropInput ${label(c)}`);
+        const bf = stockAndFast('Conv2DBackpropFilter', { x, dy }, { ...common, filterShape: filter.shape });
+        expectClose(bf.fast, bf.stock, `Conv2DBackpropFilter ${label(c)}`);
+      });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it(`DepthwiseConv2dNative and its gradients over ${cases.length} cases, channel multipliers 1 and 2`, () => {
     const before = tf.memory().numTensors;
     const rand = seeded(11);

@@ -1,5 +1,6 @@
 // DepthwiseConv2dNative and its two gradients for the cpu backend (NHWC, float32, any channel multiplier m):
-// direct loops over output pixels and valid filter taps with the channel loop innermost, float64
+// multiplier 1 (every depthwise conv of the search space) on channel-major planes (depthwise-planes.ts),
+// others as direct loops over output pixels and valid filter taps with the channel loop innermost, float64
 // accumulators. The stock filter gradient reads every element through TensorBuffer.get, which made it the
 // slowest kernel of a training step. The gradients with a dilation above 1 go to the stock kernels, whose
 // own semantics there (they ignore the dilation in their loops) are not ours to redefine.
@@ -7,6 +8,7 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import { floatValues, output, type ConvInfo, type FastKernel } from './cpu-kernel.ts';
 import { forEachTap } from './conv2d.ts';
+import { depthwiseBackpropFilter, depthwiseBackpropInput, depthwiseForward } from './depthwise-planes.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -31,6 +33,7 @@ export const depthwiseConv2d: FastKernel = (args, stock) => {
   const c = ci.inChannels;
   const cOut = ci.outChannels;
   const m = cOut / c;
+  if (m === 1) return output(args.backend, ci.outShape, depthwiseForward(ci, xv, wv));
   const y = new Float32Array(ci.batchSize * ci.outHeight * ci.outWidth * cOut);
   const acc = new Float64Array(cOut);
   let current = -1;
@@ -70,6 +73,7 @@ export const depthwiseConv2dBackpropInput: FastKernel = (args, stock) => {
   const c = ci.inChannels;
   const cOut = ci.outChannels;
   const m = cOut / c;
+  if (m === 1) return output(args.backend, ci.inShape, depthwiseBackpropInput(ci, dyv, wv));
   const dx = new Float64Array(ci.batchSize * ci.inHeight * ci.inWidth * c);
   forEachTap(ci, (p, xPixel, tap) => {
     const dyOff = p * cOut;
@@ -100,6 +104,7 @@ export const depthwiseConv2dBackpropFilter: FastKernel = (args, stock) => {
   const c = ci.inChannels;
   const cOut = ci.outChannels;
   const m = cOut / c;
+  if (m === 1) return output(args.backend, filterShape, depthwiseBackpropFilter(ci, xv, dyv));
   const dw = new Float64Array(ci.filterHeight * ci.filterWidth * cOut);
   forEachTap(ci, (p, xPixel, tap) => {
     const dyOff = p * cOut;
