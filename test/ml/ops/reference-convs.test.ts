@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { factorizedReduce } from '../../../src/ml/ops/factorized-reduce.ts';
 import { buildPrimitive } from '../../../src/ml/ops/primitives.ts';
 import { VarStore } from '../../../src/ml/var-store.ts';
-import { useBackend } from '../backends.ts';
+import { TEST_BACKENDS, useBackend } from '../backends.ts';
 
 const BN_EPS = 1e-5;
 const source = () => { let s = 0.5; return () => (s = (s * 9301 + 49297) % 233280 / 233280); };
@@ -114,42 +114,43 @@ describe('dil_conv and FactorizedReduce against plain-loop references (cpu)', ()
   }
 });
 
-describe('stride-2 pools are padded like the stride-2 convolutions (cpu)', () => {
-  beforeAll(() => useBackend('cpu'));
+describe.each(TEST_BACKENDS)('stride-2 pools are padded like the stride-2 convolutions (%s)', (backend) => {
+  beforeAll(() => useBackend(backend));
   const mode = { training: false, updates: [] };
-  const run = (op: 'max_pool_3x3' | 'avg_pool_3x3' | 'dil_conv_3x3' | 'sep_conv_3x3', x: tf.Tensor4D): number[][] => {
+  // Read back asynchronously: WebGPU in Node has no synchronous read.
+  const run = async (op: 'max_pool_3x3' | 'avg_pool_3x3' | 'dil_conv_3x3' | 'sep_conv_3x3', x: tf.Tensor4D): Promise<number[][]> => {
     const store = new VarStore(source);
     const layer = buildPrimitive(store, `p/${op}`, op, 1, 2, true);
     // Conv branches reduced to their centre tap with weight 1, so their output shows which pixel they centre on.
     for (const v of varsOfShape(store, `p/${op}`, [3, 3, 1, 1])) v.assign(tf.tensor4d([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3, 1, 1]));
     for (const v of varsOfShape(store, `p/${op}`, [1, 1, 1, 1])) v.assign(tf.ones([1, 1, 1, 1]));
     const y = tf.tidy(() => layer(x, mode));
-    const out = (y.arraySync() as number[][][][])[0]!.map((row) => row.map((px) => px[0]!));
+    const out = ((await y.array()) as number[][][][])[0]!.map((row) => row.map((px) => px[0]!));
     y.dispose();
     store.dispose();
     return out;
   };
 
-  it('on a 4×4 image: windows are rows/columns {−1, 0, 1} and {1, 2, 3}, worked out by hand', () => {
+  it('on a 4×4 image: windows are rows/columns {−1, 0, 1} and {1, 2, 3}, worked out by hand', async () => {
     // 1  2  3  4
     // 5  6  7  8
     // 9 10 11 12
     // 13 14 15 16
     const x = tf.tensor4d(Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1]);
-    expect(run('max_pool_3x3', x)).toEqual([[6, 8], [14, 16]]);
+    expect(await run('max_pool_3x3', x)).toEqual([[6, 8], [14, 16]]);
     // Averages over the in-bounds taps only: (1+2+5+6)/4, (2+3+4+6+7+8)/6, (5+6+9+10+13+14)/6, (6+7+8+10+11+12+14+15+16)/9.
-    const avg = run('avg_pool_3x3', x);
+    const avg = await run('avg_pool_3x3', x);
     [[3.5, 5], [9.5, 11]].forEach((row, i) => row.forEach((v, j) => expect(avg[i]![j]).toBeCloseTo(v, 5)));
     x.dispose();
   });
 
-  it('an impulse at an even position reaches the same output pixel through a pool and a conv branch', () => {
+  it('an impulse at an even position reaches the same output pixel through a pool and a conv branch', async () => {
     const impulse = tf.tensor4d(Array.from({ length: 36 }, (_, i) => (i === 2 * 6 + 2 ? 1 : 0)), [1, 6, 6, 1]);
     const at = (m: number[][]) => m.flatMap((row, i) => row.flatMap((v, j) => (Math.abs(v) > 1e-6 ? [[i, j]] : [])));
-    expect(at(run('max_pool_3x3', impulse))).toEqual([[1, 1]]);
-    expect(at(run('avg_pool_3x3', impulse))).toEqual([[1, 1]]);
-    expect(at(run('dil_conv_3x3', impulse))).toEqual([[1, 1]]);
-    expect(at(run('sep_conv_3x3', impulse))).toEqual([[1, 1]]);
+    expect(at(await run('max_pool_3x3', impulse))).toEqual([[1, 1]]);
+    expect(at(await run('avg_pool_3x3', impulse))).toEqual([[1, 1]]);
+    expect(at(await run('dil_conv_3x3', impulse))).toEqual([[1, 1]]);
+    expect(at(await run('sep_conv_3x3', impulse))).toEqual([[1, 1]]);
     impulse.dispose();
   });
 });
