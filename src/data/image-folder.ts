@@ -59,10 +59,25 @@ export function entriesFromFiles(files: ArrayLike<File>): ImageEntry[] {
 }
 
 /**
+ * Refuses a zip whose end-of-central-directory record lists more entries than the file could hold (each
+ * central-directory entry takes at least 46 bytes, APPNOTE 4.3.12), before fflate walks that many entries.
+ */
+function checkZipDirectory(zip: Uint8Array, file: string): void {
+  for (let at = zip.length - 22; at >= Math.max(0, zip.length - 22 - 65535); at--) {
+    if (zip[at] === 0x50 && zip[at + 1] === 0x4b && zip[at + 2] === 0x05 && zip[at + 3] === 0x06) {
+      const entries = (zip[at + 10] ?? 0) | ((zip[at + 11] ?? 0) << 8);
+      if (entries * 46 > at) throw new DatasetError(file, `not a readable zip file: its directory lists ${entries} entries, more than its ${zip.length} bytes can hold (truncated or corrupt)`);
+      return;
+    }
+  }
+}
+
+/**
  * Entries from a zip: images are unzipped, folders kept (as empty entries) so empty classes can be reported,
  * and every other file kept as an empty entry so the layout lists it as skipped (without unzipping it).
  */
 export function entriesFromZip(zip: Uint8Array, file: string): ImageEntry[] {
+  checkZipDirectory(zip, file);
   let files: Record<string, Uint8Array>;
   const others: string[] = [];
   try {
@@ -71,6 +86,11 @@ export function entriesFromZip(zip: Uint8Array, file: string): ImageEntry[] {
         // A damaged central directory reads as entries without names; stop there instead of listing garbage.
         if (f.name === '') throw new Error('an entry has no name');
         const keep = f.name.endsWith('/') || isImagePath(f.name);
+        // Sizes a real entry cannot have (stored data is not smaller than itself; deflate expands at most
+        // 1032:1) are refused before fflate allocates what the directory claims.
+        if (keep && ((f.compression === 0 && f.size !== f.originalSize) || f.originalSize > f.size * 1032 + 1024)) {
+          throw new Error(`entry ${f.name} claims ${f.originalSize} bytes from ${f.size} compressed`);
+        }
         if (!keep) others.push(f.name);
         return keep;
       },

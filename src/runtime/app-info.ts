@@ -12,8 +12,6 @@ export interface TestHooks {
   journal?: boolean;
   /** Generate and store a synthetic dataset of this many MiB on load (src/data/synthetic.ts), to test large datasets. */
   synthDatasetMiB?: number;
-  /** Base URL the catalogue downloads are fetched from instead of their real hosts (a local test server). */
-  downloadBase?: string;
 }
 
 export const JOURNAL_KEY = 'petridish-job-journal';
@@ -30,8 +28,6 @@ export function readTestHooks(search: string = globalThis.location?.search ?? ''
   if (q.get('journal') === '1') hooks.journal = true;
   const synth = Number(q.get('synthDatasetMiB'));
   if (Number.isFinite(synth) && synth > 0) hooks.synthDatasetMiB = synth;
-  const base = q.get('downloadBase');
-  if (base) hooks.downloadBase = base;
   return hooks;
 }
 
