@@ -11,10 +11,10 @@ import type { TrainCheckpoint } from '../src/ml/train.ts';
 import { openPetridishDb } from '../src/persistence/db.ts';
 import { getDataset } from '../src/persistence/dataset-repo.ts';
 import type { TrainerApi, WireCheckpoint, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../src/shared/worker-api.ts';
-import type { ExportedModel, MeasureProgress, MeasureRequest, PointDataRef, PredictResult, TrainerWorkerApi } from '../src/shared/worker-api.ts';
+import type { ExportedModel, MeasureProgress, ModelFormat, MeasureRequest, PointDataRef, PredictResult, TrainerWorkerApi } from '../src/shared/worker-api.ts';
 import type { DeviceCostModel } from '../src/core/budget/cost-model.ts';
 import { measureDevice } from '../src/ml/measure-device.ts';
-import { exportPointModel, pointStats, predictTestImages, testPixels } from '../src/ml/point-model.ts';
+import { exportPointModel, exportPointOnnx, pointStats, predictTestImages, testPixels } from '../src/ml/point-model.ts';
 import type { ModelDesc } from '../src/core/model-desc.ts';
 import type { NamedWeights } from '../src/core/weights.ts';
 
@@ -118,11 +118,17 @@ const api: TrainerWorkerApi = {
     measureCancelled = true;
   },
 
-  async exportModel(desc: ModelDesc, weights: NamedWeights, ref: PointDataRef): Promise<ExportedModel> {
+  async exportModel(desc: ModelDesc, weights: NamedWeights, ref: PointDataRef, format: ModelFormat): Promise<ExportedModel> {
     await api.init();
     const dataset = await loadDataset(ref.dbName, ref.id);
-    const out = await exportPointModel(desc, weights, pointStats(dataset, ref.preset, ref.stage));
-    return Comlink.transfer(out, [out.weightsBin]);
+    const stats = pointStats(dataset, ref.preset, ref.stage);
+    if (format === 'onnx') {
+      const bytes = exportPointOnnx(desc, weights, stats);
+      const onnx = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return Comlink.transfer({ format, onnx }, [onnx]);
+    }
+    const out = await exportPointModel(desc, weights, stats);
+    return Comlink.transfer({ format, ...out }, [out.weightsBin]);
   },
 
   async predict(desc: ModelDesc, weights: NamedWeights, ref: PointDataRef, indices: number[]): Promise<PredictResult> {

@@ -1,5 +1,6 @@
 // A trained pool point as a usable model: the normalisation it was trained with (reproduced from the run's
-// preset), predictions on test images, and its export as a standard TF.js layers model with that baked in.
+// preset), predictions on test images, and its export as a standard TF.js layers model or an ONNX file with
+// that baked in.
 
 import * as tf from '@tensorflow/tfjs';
 import type { ModelDesc } from '../core/model-desc.ts';
@@ -10,6 +11,7 @@ import type { Dataset, DatasetSplit } from '../data/dataset.ts';
 import { normalizeImages, type ChannelStats } from '../data/normalize.ts';
 import { exportLayersArtifacts, type LayersArtifacts } from './export-layers.ts';
 import { buildNetwork } from './network.ts';
+import { exportOnnx } from './onnx/export-onnx.ts';
 import { preparePhaseData } from './run-job.ts';
 import { finalData } from './final-job.ts';
 
@@ -69,6 +71,11 @@ export async function predictTestImages(
   } finally {
     net.dispose();
   }
+}
+
+/** The ONNX file that takes raw 0–255 pixels (input "pixels") and outputs "logits" and "probabilities". */
+export function exportPointOnnx(desc: ModelDesc, weights: NamedWeights, stats: ChannelStats): Uint8Array {
+  return exportOnnx(desc, weights, { normalization: stats });
 }
 
 /** The layers model that takes raw 0–255 pixels and outputs probabilities. */

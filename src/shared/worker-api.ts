@@ -72,11 +72,14 @@ export interface PointDataRef {
   stage: PointStage | 'final';
 }
 
-export interface ExportedModel {
-  /** model.json of a standard TF.js layers model (raw 0–255 pixels in, probabilities out). */
-  modelJson: string;
-  weightsBin: ArrayBuffer;
-}
+/** The download formats of a trained model. */
+export type ModelFormat = 'tfjs' | 'onnx';
+
+export type ExportedModel =
+  /** model.json of a standard TF.js layers model (raw 0–255 pixels in, probabilities out) and its weights. */
+  | { format: 'tfjs'; modelJson: string; weightsBin: ArrayBuffer }
+  /** An ONNX file, opset 13 (raw 0–255 pixels in; logits and probabilities out). */
+  | { format: 'onnx'; onnx: ArrayBuffer };
 
 export interface PredictResult {
   probabilities: number[][];
@@ -98,8 +101,8 @@ export interface TrainerApi {
 
 /** What the trainer worker also does with a finished point (kept apart so test fakes of TrainerApi stay valid). */
 export interface ModelApi {
-  /** The point as a standard layers model with its normalisation baked in (needs the dataset for the statistics). */
-  exportModel(desc: ModelDesc, weights: NamedWeights, datasetRef: PointDataRef): Promise<ExportedModel>;
+  /** The point as a standard layers model or an ONNX file with its normalisation baked in (needs the dataset for the statistics). */
+  exportModel(desc: ModelDesc, weights: NamedWeights, datasetRef: PointDataRef, format: ModelFormat): Promise<ExportedModel>;
   /** Our network in inference mode on the dataset's TEST images `indices`, normalised as in training. */
   predict(desc: ModelDesc, weights: NamedWeights, datasetRef: PointDataRef, indices: number[]): Promise<PredictResult>;
 }

@@ -23,7 +23,7 @@ import type { NamedWeights } from '../core/weights.ts';
 import { getWeights } from '../persistence/weights-repo.ts';
 import { buildModelZip } from '../runtime/model-zip.ts';
 import { downloadBlob } from '../runtime/download.ts';
-import type { PointDataRef, PredictResult } from '../shared/worker-api.ts';
+import type { ExportedModel, ModelFormat, PointDataRef, PredictResult } from '../shared/worker-api.ts';
 import { DEFAULT_JOB_TIME_LIMIT_MS, WorkerPool } from '../runtime/worker-pool.ts';
 import { APP_VERSION, appendJournal, readTestHooks } from '../runtime/app-info.ts';
 
@@ -285,15 +285,21 @@ export class SearchSession {
     return { dbName: this.dbName, id: v.run.dataset.id, preset: v.run.preset, stage: point.stage };
   }
 
-  /** Downloads the point as a zip: a standard TF.js layers model (raw pixels in) plus a README. */
-  async exportModel(point: PoolPoint): Promise<void> {
+  /**
+   * Downloads the point as a zip: a standard TF.js layers model or an ONNX file (raw pixels in, both built
+   * in the page), plus a README with its numbers and how to load it.
+   */
+  async exportModel(point: PoolPoint, format: ModelFormat = 'tfjs'): Promise<void> {
     const v = this.view;
     const pool = this.pool;
     if (!v || !pool) throw new Error('no run is open');
     const weights = await this.pointWeights(point);
-    const model = await pool.call((api) => api.exportModel(point.desc, weights, this.pointDataRef(point)));
-    const zip = buildModelZip(model, { pointId: point.id, datasetName: v.run.dataset.name, classNames: v.run.dataset.classNames, desc: point.desc, madd: point.madd, params: point.params, error: point.error });
-    downloadBlob(`petridish-${point.id}-tfjs.zip`, new Blob([zip], { type: 'application/zip' }));
+    const model = await pool.call<ExportedModel>((api) => api.exportModel(point.desc, weights, this.pointDataRef(point), format) as Promise<ExportedModel>);
+    const zip = buildModelZip(model, {
+      pointId: point.id, datasetName: v.run.dataset.name, classNames: v.run.dataset.classNames, desc: point.desc,
+      madd: point.madd, params: point.params, validationError: point.error, testAccuracy: null, kind: 'proxy',
+    });
+    downloadBlob(`petridish-${point.id}-${format}.zip`, new Blob([zip], { type: 'application/zip' }));
   }
 
   /** Our network's predictions on test images `indices` (inference mode, normalised as in training). */

@@ -1,8 +1,9 @@
 // The model panel end to end: a tiny search to 2 points, open a point, see its cell drawing, run the quick
 // check, download the model zip, then load it in a page with plain tf.loadLayersModel and get the app's
-// probabilities on the same raw test images.
+// probabilities on the same raw test images; then download it as ONNX and run that with ONNX Runtime.
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
+import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
 
@@ -54,7 +55,9 @@ describe('model panel: export as a standard TF.js layers model', () => {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), panel.getByTestId('download-model').click()]);
     const files = unzipSync(new Uint8Array(readFileSync(await download.path())));
     expect(Object.keys(files).sort()).toEqual(['README.txt', 'model.json', 'weights.bin']);
-    expect(strFromU8(files['README.txt'] as Uint8Array)).toMatch(/loadLayersModel[\s\S]*RAW pixel values 0-255/);
+    const readme = strFromU8(files['README.txt'] as Uint8Array);
+    expect(readme).toContain('RAW pixel values 0-255');
+    expect(readme).toContain('tf.loadLayersModel');
 
     // Serve the unzipped files on a fake same-origin path to a page that only has TF.js.
     await s.context.route('**/exported-model/*', (route) => {
@@ -78,6 +81,24 @@ describe('model panel: export as a standard TF.js layers model', () => {
     loaded.forEach((row, k) => row.forEach((v, c) => (worst = Math.max(worst, Math.abs(v - (app[k]?.probs[c] ?? NaN))))));
     expect(worst, 'max |p_loaded − p_app|').toBeLessThan(1e-3);
     await checker.close();
+
+    // The ONNX download, built in the page, run by ONNX Runtime (WebAssembly, here in Node) on the same pixels.
+    const [onnxDownload] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), panel.getByTestId('download-onnx').click()]);
+    expect(onnxDownload.suggestedFilename()).toMatch(/-onnx\.zip$/);
+    const onnxFiles = unzipSync(new Uint8Array(readFileSync(await onnxDownload.path())));
+    expect(Object.keys(onnxFiles).sort()).toEqual(['README.txt', 'model.onnx']);
+    expect(strFromU8(onnxFiles['README.txt'] as Uint8Array)).toMatch(/InferenceSession[\s\S]*onnxruntime/);
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(onnxFiles['model.onnx'] as Uint8Array);
+    const out = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(pixels), [app.length, side, side, 1]) });
+    await session.release();
+    const onnxProbs = out.probabilities?.data as Float32Array;
+    expect(onnxProbs).toHaveLength(8 * (app[0]?.probs.length ?? 0));
+    let worstOnnx = 0;
+    app.forEach((a, k) => a.probs.forEach((p, c) => (worstOnnx = Math.max(worstOnnx, Math.abs((onnxProbs[k * a.probs.length + c] ?? NaN) - p)))));
+    expect(worstOnnx, 'max |p_onnx − p_app|').toBeLessThan(1e-3);
+
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
+    expect(s.logs.filter((l) => /Content Security Policy|unsafe-eval/i.test(l)), 'no CSP violation').toEqual([]);
   });
 });

@@ -3,86 +3,15 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelDesc } from '../../src/core/model-desc.ts';
 import { countCost } from '../../src/core/cost.ts';
-import { STEM_STRIDE } from '../../src/core/primitives.ts';
 import { cellPlans } from '../../src/core/shapes.ts';
 import { createRng } from '../../src/core/rng.ts';
-import { buildSeedDesc } from '../../src/core/seeds.ts';
-import type { NamedWeights } from '../../src/core/weights.ts';
 import { normalizeImages } from '../../src/data/normalize.ts';
 import { buildLayersModel, exportLayersArtifacts } from '../../src/ml/export-layers.ts';
 import { buildNetwork } from '../../src/ml/network.ts';
 import { useBackend } from './backends.ts';
-import { growthChain, maxAbsDiff, perturbed, randomBatch, seedDesc } from './fixtures.ts';
-
-/**
- * Every primitive, strided and not (dil_conv at both strides), a 'none' edge, an all-'none' node, an edgeless
- * node, multi nodes, on an odd (9×9 → 5 → 3) or even (10×10 → 5 → 3) input.
- */
-function everyOp(size: number): ModelDesc {
-  return {
-    version: 1, space: 'canonical', input: { height: size, width: size, channels: 2 }, numClasses: 4,
-    initNodeChannels: 4, stemMultiplier: 2, stemStride: 1, nCells: 3, nReductions: 2,
-    cells: {
-      normal: { nodes: [
-        { kind: 'sum', id: 'n0', edges: [{ input: 0, op: 'sep_conv_3x3', stride: 1 }, { input: 1, op: 'dil_conv_5x5', stride: 1 }] },
-        { kind: 'sum', id: 'n1', edges: [{ input: 2, op: 'avg_pool_3x3', stride: 1 }, { input: 0, op: 'skip_connect', stride: 1 }, { input: 1, op: 'none', stride: 1 }] },
-        { kind: 'multi', id: 'n2', choices: [
-          { input: 1, op: 'max_pool_3x3', stride: 1, alpha: 0.3 },
-          { input: 3, op: 'sep_conv_5x5', stride: 1, alpha: 0.2 },
-          { input: 0, op: 'dil_conv_3x3', stride: 1, alpha: 0.1 },
-        ] },
-      ] },
-      reduction: { nodes: [
-        { kind: 'sum', id: 'n0', edges: [{ input: 0, op: 'avg_pool_3x3', stride: 2 }, { input: 1, op: 'skip_connect', stride: 2 }, { input: 0, op: 'dil_conv_5x5', stride: 2 }] },
-        { kind: 'multi', id: 'n1', choices: [
-          { input: 0, op: 'mbconv_r2', stride: 2, alpha: 0.5 },
-          { input: 1, op: 'max_pool_3x3', stride: 2, alpha: 0.4 },
-          { input: 2, op: 'dil_conv_3x3', stride: 1, alpha: 0.3 },
-          { input: 1, op: 'dil_conv_3x3', stride: 2, alpha: 0.2 },
-        ] },
-        { kind: 'sum', id: 'n2', edges: [] },
-        { kind: 'sum', id: 'n3', edges: [{ input: 4, op: 'none', stride: 1 }] },
-        { kind: 'sum', id: 'n4', edges: [{ input: 1, op: 'sep_conv_3x3', stride: 2 }, { input: 0, op: 'dil_conv_5x5', stride: 2 }] },
-      ] },
-    },
-  };
-}
-
-function mnistLike(): ModelDesc {
-  return buildSeedDesc({
-    space: 'canonical', input: { height: 28, width: 28, channels: 1 }, numClasses: 10, initNodeChannels: 4,
-    stemMultiplier: 1, stemStride: STEM_STRIDE.canonical, macro: { cells: 3, reductions: 2, nodes: 2 }, rng: createRng(3),
-  });
-}
-
-const CASES: [string, () => ModelDesc][] = [
-  ['canonical seed', () => seedDesc('canonical')],
-  ['canonical grown + finalised (multi nodes)', () => growthChain('canonical').final],
-  ['ecv2022 seed', () => seedDesc('ecv2022', 3, 4, 2, 11)],
-  ['ecv2022 grown + finalised (mbconv)', () => growthChain('ecv2022').final],
-  ['28×28 with 2 reductions (odd 7×7 stage)', mnistLike],
-  ['every primitive on 9×9 → 5 → 3', () => everyOp(9)],
-  ['every primitive on 10×10 → 5 → 3', () => everyOp(10)],
-  ['28×28 downsampled ×2 inside the model (14×14 cells)', () => ({ ...mnistLike(), downsample: 2 })],
-  ['9×9 downsampled ×2 (a partial edge block dropped, 4×4)', () => ({ ...seedDesc('canonical'), input: { height: 9, width: 9, channels: 1 }, downsample: 2 })],
-];
-
-/** The network's inference logits for `x` with trained-looking weights, and those weights. */
-async function reference(desc: ModelDesc, x: tf.Tensor4D, seed: number): Promise<{ logits: Float32Array; weights: NamedWeights }> {
-  const net = buildNetwork(desc, { seed });
-  try {
-    const weights = perturbed(net.getWeights(), seed + 1);
-    net.loadWeights(weights, desc);
-    const { logits } = net.forward(x, false);
-    const values = (await logits.data()) as Float32Array;
-    logits.dispose();
-    return { logits: values, weights };
-  } finally {
-    net.dispose();
-  }
-}
+import { CASES, reference } from './export-cases.ts';
+import { growthChain, maxAbsDiff, randomBatch, seedDesc } from './fixtures.ts';
 
 async function predictValues(model: tf.LayersModel, x: tf.Tensor): Promise<Float32Array> {
   const y = model.predict(x) as tf.Tensor;
