@@ -3,6 +3,7 @@
 
 import { strToU8, zipSync } from 'fflate';
 import type { ModelDesc } from '../core/model-desc.ts';
+import type { TestScore } from '../core/search-types.ts';
 import type { ExportedModel } from '../shared/worker-api.ts';
 
 export interface ModelZipInfo {
@@ -16,24 +17,33 @@ export interface ModelZipInfo {
   params: number;
   /** 1 − best validation accuracy of the point's own (proxy) training: the number the search compared. */
   validationError: number;
-  /** Accuracy on the dataset's test split, or null when it was not measured. */
-  testAccuracy: number | null;
+  /** Accuracy on the run's test examples (reported only, never used to choose), or null when not measured. */
+  test: TestScore | null;
   /**
    * 'proxy': a pool point as the search trained it; 'final': the architecture retrained at evaluation width,
-   * whose `testAccuracy` is its own and whose `validationError` is its proxy's.
+   * whose `test` score is its own and whose `validationError` is its proxy's.
    */
   kind: 'proxy' | 'final';
 }
 
 const percent = (v: number): string => `${(v * 100).toFixed(2)} %`;
 
+/** "90.51 % on 2000 examples of the dataset's test split", or "not measured". */
+function testText(test: TestScore | null): string {
+  if (!test) return 'not measured';
+  const where = test.testSource === 'test'
+    ? "of the dataset's test split"
+    : 'held out from the training split (the dataset has no test split)';
+  return `${percent(test.testAcc)} on ${test.testCount} examples ${where}`;
+}
+
 function numbers(info: ModelZipInfo): string[] {
-  const test = info.testAccuracy === null ? 'not measured' : percent(info.testAccuracy);
+  const test = testText(info.test);
   const cost = `${info.madd} multiply-adds per image; ${info.params} trainable parameters.`;
   if (info.kind === 'final') {
     return [
       `Final model: the architecture of pool point ${info.pointId} retrained at evaluation width.`,
-      `Test accuracy of this model (the dataset's test split): ${test}.`,
+      `Test accuracy of this model: ${test}.`,
       `The search-time proxy it was rebuilt from had a validation error of ${percent(info.validationError)}.`,
       cost,
     ];
@@ -41,7 +51,7 @@ function numbers(info: ModelZipInfo): string[] {
   return [
     'A search-time proxy: the network the search trained briefly to compare architectures.',
     `Validation error (1 - best validation accuracy during its training): ${percent(info.validationError)}.`,
-    `Test accuracy (the dataset's test split, never used in training or selection): ${test}.`,
+    `Test accuracy (never used in training or selection): ${test}.`,
     cost,
   ];
 }

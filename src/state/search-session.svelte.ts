@@ -297,7 +297,10 @@ export class SearchSession {
     const model = await pool.call<ExportedModel>((api) => api.exportModel(point.desc, weights, this.pointDataRef(point), format) as Promise<ExportedModel>);
     const zip = buildModelZip(model, {
       pointId: point.id, datasetName: v.run.dataset.name, classNames: v.run.dataset.classNames, desc: point.desc,
-      madd: point.madd, params: point.params, validationError: point.error, testAccuracy: null, kind: 'proxy',
+      madd: point.madd, params: point.params, validationError: point.error, kind: 'proxy',
+      test: point.testAcc !== undefined && point.testCount !== undefined && point.testSource !== undefined
+        ? { testAcc: point.testAcc, testCount: point.testCount, testSource: point.testSource }
+        : null,
     });
     downloadBlob(`petridish-${point.id}-${format}.zip`, new Blob([zip], { type: 'application/zip' }));
   }

@@ -9,7 +9,7 @@ import { seedDesc } from '../ml/fixtures.ts';
 
 const info: ModelZipInfo = {
   pointId: 'p-7', datasetName: 'MNIST', classNames: ['zero', 'one', 'two'], desc: seedDesc('canonical'),
-  madd: 123456, params: 7890, validationError: 0.1234, testAccuracy: null, kind: 'proxy',
+  madd: 123456, params: 7890, validationError: 0.1234, test: null, kind: 'proxy',
 };
 
 describe('model zip', () => {
@@ -27,17 +27,20 @@ describe('model zip', () => {
   it('a proxy: its validation error, test accuracy "not measured" or measured, cost and classes', () => {
     const text = modelReadme(info, 'tfjs');
     expect(text).toContain('Validation error (1 - best validation accuracy during its training): 12.34 %');
-    expect(text).toContain('Test accuracy (the dataset\'s test split, never used in training or selection): not measured');
+    expect(text).toContain('Test accuracy (never used in training or selection): not measured.');
     expect(text).toContain('123456 multiply-adds per image; 7890 trainable parameters');
     expect(text).toContain('[n, 8, 8, 1]');
     expect(text).toMatch(/ {2}2: two/);
     expect(text).not.toMatch(/test-set style/i);
-    expect(modelReadme({ ...info, testAccuracy: 0.9051 }, 'tfjs')).toContain('never used in training or selection): 90.51 %');
+    expect(modelReadme({ ...info, test: { testAcc: 0.9051, testCount: 2000, testSource: 'test' } }, 'tfjs'))
+      .toContain('Test accuracy (never used in training or selection): 90.51 % on 2000 examples of the dataset\'s test split.');
+    expect(modelReadme({ ...info, test: { testAcc: 0.5, testCount: 30, testSource: 'held-out' } }, 'tfjs'))
+      .toContain('50.00 % on 30 examples held out from the training split (the dataset has no test split).');
   });
 
   it('a final model: its own test accuracy, and its proxy\'s validation error named as such', () => {
-    const text = modelReadme({ ...info, kind: 'final', testAccuracy: 0.97 }, 'onnx');
-    expect(text).toContain('Test accuracy of this model (the dataset\'s test split): 97.00 %');
+    const text = modelReadme({ ...info, kind: 'final', test: { testAcc: 0.97, testCount: 10000, testSource: 'test' } }, 'onnx');
+    expect(text).toContain('Test accuracy of this model: 97.00 % on 10000 examples of the dataset\'s test split.');
     expect(text).toContain('The search-time proxy it was rebuilt from had a validation error of 12.34 %');
   });
 
