@@ -164,11 +164,10 @@ class Builder {
     return this.batchNorm(this.convSame(y, `${path}/project`, 1, x.c, 1, bias(`${path}/project`)), `${path}/bn`);
   }
 
+  /** The 3×3 pools with padding 1 on every side, as the network's (PyTorch's) pools. */
   pool(x: Val, path: string, op: 'MaxPool' | 'AveragePool', stride: Stride): Val {
-    const [t, b] = samePads(x.h, 3, stride);
-    const [l, r] = samePads(x.w, 3, stride);
-    // count_include_pad = 0 (the default): TF's 'same' average divides by the in-bounds taps.
-    const name = this.g.node(op, [x.name], `${path}/out`, { kernel_shape: ints([3, 3]), strides: ints([stride, stride]), pads: ints([t, l, b, r]) });
+    // count_include_pad = 0 (the default): the average divides by the in-bounds taps.
+    const name = this.g.node(op, [x.name], `${path}/out`, { kernel_shape: ints([3, 3]), strides: ints([stride, stride]), pads: ints([1, 1, 1, 1]) });
     return { name, c: x.c, h: Math.ceil(x.h / stride), w: Math.ceil(x.w / stride) };
   }
 
