@@ -74,6 +74,18 @@ export const CIFAR10_SPRITE: SpriteDownload = {
 
 export const DOWNLOAD_SOURCES: readonly DownloadSource[] = [FASHION_MNIST, CIFAR10_SPRITE];
 
+/**
+ * The same source with every file fetched from `base` + the file's name instead of its real host (a local
+ * server in tests, which serves the files in the real hosts' formats). The expected sizes are dropped, as the
+ * test files are smaller.
+ */
+export function withDownloadBase(source: DownloadSource, base: string): DownloadSource {
+  const at = (f: RemoteFile): RemoteFile => ({ name: f.name, url: new URL(f.name, base.endsWith('/') ? base : `${base}/`).href });
+  if (source.format === 'sprite') return { ...source, host: new URL(base).host, image: at(source.image), labels: at(source.labels) };
+  const { trainImages, trainLabels, testImages, testLabels } = source.files;
+  return { ...source, host: new URL(base).host, files: { trainImages: at(trainImages), trainLabels: at(trainLabels), testImages: at(testImages), testLabels: at(testLabels) } };
+}
+
 function remoteFiles(s: DownloadSource): RemoteFile[] {
   return s.format === 'idx' ? [s.files.trainImages, s.files.trainLabels, s.files.testImages, s.files.testLabels] : [s.image, s.labels];
 }

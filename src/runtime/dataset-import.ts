@@ -5,7 +5,7 @@ import { parseCifar, type CifarOptions } from '../data/cifar.ts';
 import { parseCsv, type CsvOptions } from '../data/csv.ts';
 import type { Dataset, DatasetSummary, ImageShape } from '../data/dataset.ts';
 import { summarizeDataset } from '../data/dataset.ts';
-import { DOWNLOAD_SOURCES, downloadDataset } from '../data/downloads.ts';
+import { DOWNLOAD_SOURCES, downloadDataset, withDownloadBase } from '../data/downloads.ts';
 import { DatasetError } from '../data/errors.ts';
 import type { ByteProgress, FetchFn } from '../data/fetch-bytes.ts';
 import { parseIdxDataset, peekIdxHeader } from '../data/idx.ts';
@@ -177,10 +177,14 @@ export async function importUpload(db: PetridishDb, req: UploadRequest, onProgre
   return putDataset(db, dataset);
 }
 
-/** Downloads a catalogue dataset (Fashion-MNIST, CIFAR-10) and stores it, so later visits read IndexedDB. */
-export async function importDownload(db: PetridishDb, sourceId: string, onProgress?: (p: ImportProgress) => void, fetchFn?: FetchFn): Promise<DatasetSummary> {
-  const source = DOWNLOAD_SOURCES.find((s) => s.id === sourceId);
-  if (!source) throw new Error(`no downloadable dataset "${sourceId}" (known: ${DOWNLOAD_SOURCES.map((s) => s.id).join(', ')})`);
+/**
+ * Downloads a catalogue dataset (Fashion-MNIST, CIFAR-10) and stores it, so later visits read IndexedDB.
+ * `base`, for tests only, fetches the files from that URL instead of the real host (see withDownloadBase).
+ */
+export async function importDownload(db: PetridishDb, sourceId: string, onProgress?: (p: ImportProgress) => void, fetchFn?: FetchFn, base?: string): Promise<DatasetSummary> {
+  const found = DOWNLOAD_SOURCES.find((s) => s.id === sourceId);
+  if (!found) throw new Error(`no downloadable dataset "${sourceId}" (known: ${DOWNLOAD_SOURCES.map((s) => s.id).join(', ')})`);
+  const source = base ? withDownloadBase(found, base) : found;
   const progress = (p: ByteProgress): void => onProgress?.({ phase: 'download', loaded: p.loaded, total: p.total ?? 0 });
   const dataset = await downloadDataset(source, fetchFn, progress);
   onProgress?.({ phase: 'store', loaded: 0, total: 0 });
