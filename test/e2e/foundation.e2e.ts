@@ -40,7 +40,7 @@ describe('foundation: one tiny search end to end', () => {
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 300_000 }).toMatch(/paused/);
     await page.reload();
     await page.getByTestId('resume-banner').waitFor({ timeout: 60_000 });
-    await page.getByTestId('resume-run').click();
+    await page.getByTestId('resume-run').click({ timeout: 180_000 });
     await points.nth(before.length - 1).waitFor({ timeout: 60_000 });
     const after = await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
     expect(after.slice(0, before.length)).toEqual(before);

@@ -94,7 +94,7 @@ describe('resilience', () => {
       await page.reload();
       await page.getByTestId('run-row').first().waitFor({ timeout: 60_000 });
       if ((await page.getByTestId('resume-banner').count()) === 0) break;
-      await page.getByTestId('resume-run').click();
+      await page.getByTestId('resume-run').click({ timeout: 180_000 });
       await page.getByTestId('run-status').waitFor({ timeout: 60_000 });
     }
     await saveScreenshot(page, 'resilience-3-reloaded');
