@@ -19,6 +19,10 @@ import { ensureBuiltinDataset, type DatasetProgress } from '../runtime/datasets.
 import { describeError } from '../runtime/describe-error.ts';
 import { downloadText } from '../runtime/download.ts';
 import { RunController, type RunView } from '../runtime/run-controller.ts';
+import { FinalController, type FinalView } from '../runtime/final-controller.ts';
+import { listFinals } from '../persistence/final-repo.ts';
+import type { FinalChoices } from '../core/final/final-spec.ts';
+import type { FinalTraining } from '../core/final/final-types.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { getWeights } from '../persistence/weights-repo.ts';
 import { buildModelZip } from '../runtime/model-zip.ts';
@@ -52,6 +56,8 @@ export class SearchSession {
   problems = $state.raw<string[]>([]);
   busy = $state.raw(false);
   selectedPointId = $state.raw<string | null>(null);
+  /** The open run's final trainings and the progress of the running one (null before they are read). */
+  finals = $state.raw<FinalView | null>(null);
   /** The sizing explanation of the run started last on this page (a time budget's choice), by run id. */
   sizing = $state.raw<{ runId: string; text: string } | null>(null);
   /** Wall-time limit of one job (ms); a job that reaches it fails (and is retried once). Read by init(). */
@@ -72,6 +78,7 @@ export class SearchSession {
   private db: PetridishDb | null = null;
   private pool: WorkerPool | null = null;
   private controller: RunController | null = null;
+  private finalController: FinalController | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private readonly dbName = DEFAULT_DB_NAME;
   private readonly hooks = readTestHooks();
@@ -144,6 +151,9 @@ export class SearchSession {
   async close(): Promise<void> {
     const c = this.controller;
     if (c && !c.readOnly && c.view.state.status === 'running') await c.pause();
+    // A final training that is running stops at its next batch and continues from its checkpoint next time.
+    const f = this.finalController;
+    for (const t of f?.view.trainings ?? []) if (t.status === 'running' || t.status === 'queued') await f?.pause(t.id);
     this.detach();
     await this.refresh();
   }
@@ -221,7 +231,70 @@ export class SearchSession {
     // The run's "workers" setting: jobs its scheduler dispatched beyond one start as soon as the pool grows.
     if (!c.readOnly) this.pool?.resize(c.view.run.workers);
     if (!c.readOnly) this.ticker = setInterval(() => void c.tick(), 5000);
+    void this.attachFinals(c);
     void this.refresh();
+  }
+
+  /**
+   * Reads the run's final trainings, and a running one continues from its checkpoint. A final training adds
+   * to a run without changing its search, so a finished (read-only) run gets them too; an imported one has no
+   * weights and only lists them.
+   */
+  private async attachFinals(c: RunController): Promise<void> {
+    const run = c.view.run;
+    try {
+      if (run.status === 'imported') {
+        const stored = await listFinals(this.requireDb(), run.id);
+        if (this.controller === c) this.finals = { trainings: stored.records, live: {}, problems: stored.problems.map((p) => `${p.store} ${p.key}: ${p.message}`) };
+        return;
+      }
+      const pool = this.pool;
+      if (!pool) throw new Error('the worker pool is not ready');
+      const fc = await FinalController.open({ db: this.requireDb(), dbName: this.dbName, runner: pool, now: () => Date.now(),
+        onChange: (v) => {
+          if (this.finalController === fc) this.finals = v;
+        } }, run);
+      if (this.controller !== c) {
+        // The run was closed meanwhile: stop what the reopen started.
+        for (const t of fc.view.trainings) if (t.status === 'running') await fc.pause(t.id);
+        return;
+      }
+      this.finalController = fc;
+      this.finals = fc.view;
+    } catch (e) {
+      this.fail(`the final trainings of this run could not be read: ${describeError(e)}`);
+    }
+  }
+
+  /** Starts a final training of `point` (Archai's evaluation stage) with the user's width and epochs. */
+  async startFinal(point: PoolPoint, choices: FinalChoices): Promise<void> {
+    const fc = this.finalController;
+    if (!fc) {
+      this.fail('final training is not available for this run (it is imported, or still opening)');
+      return;
+    }
+    await this.guard(async () => fc.request(point, choices));
+  }
+
+  pauseFinal = (id: string): Promise<void> | undefined => this.finalController?.pause(id);
+  resumeFinal = (id: string): Promise<void> | undefined => this.finalController?.resume(id);
+  cancelFinal = (id: string): Promise<void> | undefined => this.finalController?.cancel(id);
+
+  /** Downloads a finished final model as a zip, like a pool point (normalisation of the whole training split). */
+  async exportFinal(t: FinalTraining): Promise<void> {
+    const v = this.view;
+    const pool = this.pool;
+    const r = t.result;
+    if (!v || !pool || !r) throw new Error('no finished final training to download');
+    await this.guard(async () => {
+      const { record: weights, problems } = await getWeights(this.requireDb(), r.weightsKey);
+      if (!weights) throw new Error(`the weights of final model ${t.id} could not be read${problems.length ? `: ${problems.map((p) => p.message).join('; ')}` : ''}`);
+      const ref: PointDataRef = { dbName: this.dbName, id: v.run.dataset.id, preset: v.run.preset, stage: 'final' };
+      const model = await pool.call((api) => api.exportModel(t.desc, weights, ref));
+      const zip = buildModelZip(model, { pointId: t.id, datasetName: v.run.dataset.name, classNames: v.run.dataset.classNames, desc: t.desc,
+        madd: r.madd, params: r.params, error: 1 - r.testAcc });
+      downloadBlob(`petridish-${t.id}-tfjs.zip`, new Blob([zip], { type: 'application/zip' }));
+    });
   }
 
   private detach(): void {
@@ -229,6 +302,8 @@ export class SearchSession {
     this.ticker = null;
     this.controller = null;
     this.view = null;
+    this.finalController = null;
+    this.finals = null;
   }
 
   private deps() {
