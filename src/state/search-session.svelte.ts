@@ -250,10 +250,13 @@ export class SearchSession {
       }
       const pool = this.pool;
       if (!pool) throw new Error('the worker pool is not ready');
+      // Told of changes while it opens too, before `open` returns; only the attached controller's count.
+      let opened: FinalController | null = null;
       const fc = await FinalController.open({ db: this.requireDb(), dbName: this.dbName, runner: pool, now: () => Date.now(),
         onChange: (v) => {
-          if (this.finalController === fc) this.finals = v;
+          if (opened !== null && this.finalController === opened) this.finals = v;
         } }, run);
+      opened = fc;
       if (this.controller !== c) {
         // The run was closed meanwhile: stop what the reopen started.
         for (const t of fc.view.trainings) if (t.status === 'running') await fc.pause(t.id);

@@ -93,7 +93,7 @@ async function finalTraining(page: Page): Promise<void> {
     expect(done?.result?.history.slice(0, before.length)).toEqual(before);
     expect(done?.result?.testCount).toBe(100);
     expect(await page.getByTestId('final-test-acc').textContent()).toMatch(/% on 100/);
-    expect(await page.getByTestId('final-point').count()).toBe(1);
+    expect(await page.getByTestId('final-marker').count()).toBe(1);
     expect((await readStore<{ jobId: string }>(page, 'checkpoints')).some((c) => c.jobId.includes('-f0001'))).toBe(false);
     // Not a pool point: the pool still has its two seeds.
     expect(await page.getByTestId('pool-point').count()).toBe(2);
