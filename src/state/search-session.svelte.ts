@@ -284,19 +284,21 @@ export class SearchSession {
   cancelFinal = (id: string): Promise<void> | undefined => this.finalController?.cancel(id);
 
   /** Downloads a finished final model as a zip, like a pool point (normalisation of the whole training split). */
-  async exportFinal(t: FinalTraining): Promise<void> {
+  async exportFinal(t: FinalTraining, format: ModelFormat = 'tfjs'): Promise<void> {
     const v = this.view;
     const pool = this.pool;
     const r = t.result;
     if (!v || !pool || !r) throw new Error('no finished final training to download');
+    const proxy = v.state.pool.find((p) => p.id === t.pointId);
     await this.guard(async () => {
       const { record: weights, problems } = await getWeights(this.requireDb(), r.weightsKey);
       if (!weights) throw new Error(`the weights of final model ${t.id} could not be read${problems.length ? `: ${problems.map((p) => p.message).join('; ')}` : ''}`);
       const ref: PointDataRef = { dbName: this.dbName, id: v.run.dataset.id, preset: v.run.preset, stage: 'final' };
-      const model = await pool.call((api) => api.exportModel(t.desc, weights, ref));
+      const model = await pool.call<ExportedModel>((api) => api.exportModel(t.desc, weights, ref, format) as Promise<ExportedModel>);
       const zip = buildModelZip(model, { pointId: t.id, datasetName: v.run.dataset.name, classNames: v.run.dataset.classNames, desc: t.desc,
-        madd: r.madd, params: r.params, error: 1 - r.testAcc });
-      downloadBlob(`petridish-${t.id}-tfjs.zip`, new Blob([zip], { type: 'application/zip' }));
+        madd: r.madd, params: r.params, validationError: proxy?.error ?? NaN, kind: 'final',
+        test: { testAcc: r.testAcc, testCount: r.testCount, testSource: r.testSource } });
+      downloadBlob(`petridish-${t.id}-${format}.zip`, new Blob([zip], { type: 'application/zip' }));
     });
   }
 
