@@ -41,11 +41,15 @@ async function loadDataset(dbName: string, id: string): Promise<Dataset> {
 }
 
 function toWire(jobId: string, c: TrainCheckpoint): WireCheckpoint {
-  return { jobId, epoch: c.epoch, weights: c.weights, optimizer: c.optimizer.buffers, rngState: c.rng, history: c.history, savedAt: Date.now() };
+  const wire: WireCheckpoint = { jobId, epoch: c.epoch, weights: c.weights, optimizer: c.optimizer.buffers, rngState: c.rng, history: c.history, savedAt: Date.now() };
+  if (c.position) wire.position = c.position;
+  return wire;
 }
 
 function fromWire(c: WireCheckpoint): TrainCheckpoint {
-  return { epoch: c.epoch, weights: c.weights, optimizer: { steps: c.epoch, buffers: c.optimizer }, rng: c.rngState, history: c.history };
+  const out: TrainCheckpoint = { epoch: c.epoch, weights: c.weights, optimizer: { steps: c.epoch, buffers: c.optimizer }, rng: c.rngState, history: c.history };
+  if (c.position) out.position = c.position;
+  return out;
 }
 
 const api: TrainerWorkerApi = {
@@ -70,6 +74,7 @@ const api: TrainerWorkerApi = {
       initWeights: req.initWeights,
       parentDesc: req.parentDesc,
       resume: req.resume ? fromWire(req.resume) : undefined,
+      checkpointIntervalMs: req.checkpointIntervalMs,
       shouldStop: () => {
         batches++;
         if (req.crashAfterBatches !== undefined && batches > req.crashAfterBatches) {

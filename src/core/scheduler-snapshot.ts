@@ -4,6 +4,9 @@
 import { checkConfig } from './scheduler-config.ts';
 import { draftOf, finish, putJob } from './scheduler-draft.ts';
 import type { Draft } from './scheduler-draft.ts';
+import { jobId, makeJob } from './scheduler-jobs.ts';
+import { queueNext } from './scheduler-next.ts';
+import { seedDescs } from './seeds.ts';
 import type { RunSnapshot, SchedulerConfig, SchedulerOutput, SchedulerState } from './scheduler-types.ts';
 import type { Job, PoolPoint } from './search-types.ts';
 
@@ -46,10 +49,20 @@ function checkSnapshot(config: SchedulerConfig, snap: RunSnapshot): void {
   }
 }
 
+/** What restore returns: the state and commands, plus what it had to repair, for the user to read. */
+export interface RestoreOutput extends SchedulerOutput {
+  /** One sentence per repair (a job the stored records lacked, recreated or replaced); empty when none. */
+  notes: string[];
+}
+
 /**
- * Rebuilds a run after a reload. Jobs that were running go back to the front of the queue (the runtime resumes
- * them from their epoch checkpoint), finished jobs are never redone, and dispatch resumes unless paused.
+ * Rebuilds a run after a reload. The job that was running (stored `running`, or, in records written before
+ * running jobs were stored, known to the snapshot but absent from its queue) goes back to the FRONT of the
+ * queue, so it continues first from its checkpoint; finished jobs are never redone; dispatch resumes unless
+ * paused. A job id the snapshot had counted but no stored record holds (a lost write) is not dropped: a seed
+ * job is recreated as it was, any other job is replaced by a follow-up job, and `notes` says which.
  * Counters never fall behind the stored records, so a snapshot older than its jobs cannot reuse an id.
+ * Throws when the snapshot belongs to another run or an id is not of this run.
  */
 export function restore(
   config: SchedulerConfig,
@@ -57,7 +70,7 @@ export function restore(
   jobs: readonly Job[],
   pool: readonly PoolPoint[],
   now: number,
-): SchedulerOutput {
+): RestoreOutput {
   checkConfig(config);
   checkSnapshot(config, snap);
   const sortedJobs = byNumber(jobs, config.runId, 'j', 'job');
@@ -81,24 +94,63 @@ export function restore(
     pendingChoices: { ...snap.pendingChoices },
   };
   const d = draftOf(state);
-  requeue(d, snap.queue);
+  const notes: string[] = [];
+  requeue(d, snap);
+  if (d.s.status === 'running' || d.s.status === 'paused') recoverLost(d, snap, now, notes);
   if (d.s.status === 'stopping' || d.s.status === 'finished' || d.s.status === 'stopped') dropAll(d);
-  return finish(d);
+  return { ...finish(d), notes };
 }
 
 /** Queue = the jobs that were running, then the snapshot's queue order, then any other queued job. */
-function requeue(d: Draft, snapQueue: readonly string[]): void {
+function requeue(d: Draft, snap: RunSnapshot): void {
+  const listed = new Set(snap.queue);
   const front: string[] = [];
   d.s.jobs.forEach((job, index) => {
-    if (job.status !== 'running') return;
-    putJob(d, index, { ...job, status: 'queued' });
+    const n = idNumber(job.id, d.s.config.runId, 'j', 'job');
+    // Older records never stored `running`: a job the snapshot knew of, queued but not in its queue, was running.
+    const wasRunning = job.status === 'running' || (job.status === 'queued' && !listed.has(job.id) && n < snap.nextJobNumber);
+    if (!wasRunning) return;
+    if (job.status === 'running') putJob(d, index, { ...job, status: 'queued' });
     front.push(job.id);
   });
   const queued = new Set(d.s.jobs.filter((j) => j.status === 'queued').map((j) => j.id));
-  const order = [...front, ...snapQueue.filter((id) => queued.has(id))];
+  const order = [...front, ...snap.queue.filter((id) => queued.has(id))];
   const seen = new Set(order);
   for (const job of d.s.jobs) if (job.status === 'queued' && !seen.has(job.id)) order.push(job.id);
   d.s.queue = [...new Set(order)];
+}
+
+/**
+ * Every id below the snapshot's job counter must have a record. A missing seed job (the first ids, one per
+ * seed of the grid) is recreated exactly at its place in the queue; any other missing job is replaced by a
+ * follow-up job (a search from a freshly sampled parent, or a random architecture), so the population of
+ * the search does not shrink.
+ */
+function recoverLost(d: Draft, snap: RunSnapshot, now: number, notes: string[]): void {
+  const { config } = d.s;
+  const have = new Set(d.s.jobs.map((j) => j.id));
+  const seeds = seedDescs(config.preset, config.input, config.numClasses);
+  for (let n = 1; n < snap.nextJobNumber; n++) {
+    const id = jobId(config.runId, n);
+    if (have.has(id)) continue;
+    delete d.s.pendingChoices[id];
+    const seed = seeds[n - 1];
+    if (seed) {
+      const job = makeJob(id, { kind: 'seed_train', ...seed, parentPointId: null, initWeightsKey: null }, now);
+      d.s.jobs.push(job);
+      d.s.jobs.sort((a, b) => idNumber(a.id, config.runId, 'j', 'job') - idNumber(b.id, config.runId, 'j', 'job'));
+      const at = snap.queue.indexOf(id);
+      const before = at < 0 ? -1 : d.s.queue.findIndex((q) => snap.queue.indexOf(q) > at);
+      if (before < 0) d.s.queue.push(id);
+      else d.s.queue.splice(before, 0, id);
+      d.cmds.push({ type: 'saveJob', job });
+      notes.push(`job ${id} (a seed model) was missing from storage and was recreated`);
+      continue;
+    }
+    const next = queueNext(d, now);
+    notes.push(next ? `job ${id} was missing from storage; job ${next.id} (${next.kind}) replaces it`
+      : `job ${id} was missing from storage and could not be replaced (the pool has no parent to grow)`);
+  }
 }
 
 /** A run that had ended (or was ending) keeps nothing to do; the workers that were cancelling are gone. */

@@ -3,6 +3,7 @@
 import type { ModelDesc } from './model-desc.ts';
 import type { CandidateChoices, Job, JobResult, PoolPoint } from './search-types.ts';
 import type { SearchPreset } from './training-config.ts';
+import type { StopLimits } from './stop-rules.ts';
 
 export type SearchStrategy = 'petridish' | 'random';
 
@@ -28,7 +29,7 @@ export interface SchedulerConfig {
  *   front of the queue (`jobInterrupted`), to continue from their epoch checkpoint on resume; a job that
  *   finishes before it sees the cancellation is recorded as usual.
  * - `stopping`: the search has ended; running jobs were told to cancel and we wait for their last event.
- * - `finished` (a stop rule or the failure guard) / `stopped` (the user): final.
+ * - `finished` (a stop rule or the failure guard) / `stopped` (the user): ended; only `continue` leaves them.
  */
 export type SchedulerStatus = 'running' | 'paused' | 'stopping' | 'finished' | 'stopped';
 export type EndStatus = 'finished' | 'stopped';
@@ -66,6 +67,11 @@ export type SchedulerEvent =
   | { type: 'pause'; now: number }
   | { type: 'resume'; now: number }
   | { type: 'stop'; now: number }
+  /**
+   * Continues a finished or stopped run: the jobs its end cancelled are queued again, the population is topped
+   * up to the seed count, and `limits` (if given) replace the preset's stop rules so the run can go further.
+   */
+  | { type: 'continue'; now: number; limits?: Partial<StopLimits> }
   | { type: 'tick'; now: number };
 
 export type SchedulerCommand =

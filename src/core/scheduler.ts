@@ -1,7 +1,6 @@
 // The search scheduler as a pure reducer, (state, event) → { state, commands }: time, ids and randomness come
 // only from the state and the events, so a whole search replays in Node. See docs/scheduler.md.
 
-import { sampleParent } from './parent-sampling.ts';
 import { createRng, deriveSeed } from './rng.ts';
 import { seedDescs } from './seeds.ts';
 import {
@@ -13,13 +12,14 @@ import {
   finish,
   jobIndex,
   putJob,
-  withRng,
 } from './scheduler-draft.ts';
 import type { Draft } from './scheduler-draft.ts';
-import { checkResult, makePoint, pointId, postTrainJobSpec, randomJobSpec, searchJobSpec } from './scheduler-jobs.ts';
+import { checkResult, makePoint, pointId, postTrainJobSpec } from './scheduler-jobs.ts';
+import { queueNext } from './scheduler-next.ts';
 import { checkConfig, maxAttemptsOf, maxFailuresOf } from './scheduler-config.ts';
 import type { SchedulerConfig, SchedulerEvent, SchedulerOutput, SchedulerState } from './scheduler-types.ts';
-import type { Job, JobResult, PoolPoint } from './search-types.ts';
+import type { StopLimits } from './stop-rules.ts';
+import type { Job, JobResult } from './search-types.ts';
 
 export type * from './scheduler-types.ts';
 export { restore, snapshot } from './scheduler-snapshot.ts';
@@ -52,6 +52,7 @@ export function createScheduler(config: SchedulerConfig, now: number): Scheduler
 
 export function reduce(state: SchedulerState, event: SchedulerEvent): SchedulerOutput {
   const unchanged: SchedulerOutput = { state, commands: [] };
+  if (event.type === 'continue') return continueRun(state, event.now, event.limits ?? {});
   if (state.status === 'finished' || state.status === 'stopped') return unchanged;
   if (event.type === 'jobStarted' || event.type === 'jobDone' || event.type === 'jobFailed' || event.type === 'jobInterrupted') {
     // Events of jobs that are no longer running (cancelled, or answered twice) are stale and change nothing.
@@ -150,18 +151,30 @@ function onInterrupted(d: Draft, id: string): void {
   d.s.queue.unshift(id);
 }
 
-/** "One finished job → one new job": a search from a freshly sampled parent, or a random architecture. */
-function queueNext(d: Draft, now: number): void {
-  const { config } = d.s;
-  if (config.strategy === 'random') {
-    const spec = withRng(d, (rng) => randomJobSpec(config.preset, config.input, config.numClasses, rng));
-    addJob(d, spec, now);
-    return;
+/**
+ * Leaves `finished` / `stopped` for `running`: new stop limits, the cancelled jobs queued again (same id and
+ * attempt), then follow-up jobs until as many jobs are queued as the run has seeds. A run whose (new) stop
+ * rules are already met ends again at once with the rule's reason. Any other status: unchanged.
+ */
+function continueRun(state: SchedulerState, now: number, limits: Partial<StopLimits>): SchedulerOutput {
+  if (state.status !== 'finished' && state.status !== 'stopped') return { state, commands: [] };
+  const d = draftOf(state);
+  const config = { ...state.config, preset: { ...state.config.preset, ...limits } };
+  checkConfig(config);
+  d.s.config = config;
+  d.s.clock = now;
+  d.s.status = 'running';
+  d.s.endStatus = null;
+  d.s.finishReason = null;
+  d.s.consecutiveFailures = 0;
+  d.s.jobs.forEach((job, index) => {
+    if (job.status !== 'cancelled') return;
+    putJob(d, index, { ...job, status: 'queued', error: null });
+    d.s.queue.push(job.id);
+  });
+  const population = seedDescs(config.preset, config.input, config.numClasses).length;
+  while (d.s.queue.length < population && !checkStopRules(d)) {
+    if (queueNext(d, now) === null) break;
   }
-  const parent = withRng(d, (rng) => sampleParent(d.s.pool, config.preset.eps, rng));
-  if (parent === null) return;
-  const sampled: PoolPoint = { ...parent, samplingCount: parent.samplingCount + 1 };
-  d.s.pool[d.s.pool.findIndex((p) => p.id === parent.id)] = sampled;
-  d.cmds.push({ type: 'updatePoint', point: sampled });
-  addJob(d, searchJobSpec(sampled), now);
+  return finish(d);
 }

@@ -25,6 +25,25 @@ export interface EpochMetrics {
   seconds: number;
 }
 
+/**
+ * Where a checkpoint taken inside an epoch stands: enough to continue that epoch exactly (same example order,
+ * same augmentation draws, same running metrics).
+ */
+export interface EpochPosition {
+  /** Batches of the epoch in progress (epoch `checkpoint.epoch + 1`) already trained. */
+  batch: number;
+  /** The batch size they were trained with. */
+  batchSize: number;
+  /** The job's random stream at the epoch's start, which draws the epoch's example order. */
+  orderRng: number[];
+  /** Over the trained batches: cross-entropy × examples, correct predictions, examples. */
+  lossSum: number;
+  hits: number;
+  seen: number;
+  /** Seconds of training spent on the epoch so far. */
+  seconds: number;
+}
+
 export interface Job {
   id: string;
   kind: JobKind;

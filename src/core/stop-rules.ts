@@ -28,3 +28,20 @@ export function stopReason(
   }
   return null;
 }
+
+/**
+ * The limits to continue an ended run with: a pool size or running time already reached is raised by the
+ * same amount again (6 points → 6 more), a cost limit already exceeded is removed; the others are kept.
+ */
+export function continueLimits(
+  limits: StopLimits,
+  pool: readonly { id: string; madd: number }[],
+  elapsedSeconds: number,
+): StopLimits {
+  const { maxMadd, maxPoolSize, maxSeconds } = limits;
+  return {
+    maxMadd: maxMadd !== null && pool.some((p) => p.madd > maxMadd) ? null : maxMadd,
+    maxPoolSize: maxPoolSize !== null && pool.length >= maxPoolSize ? pool.length + maxPoolSize : maxPoolSize,
+    maxSeconds: maxSeconds !== null && elapsedSeconds >= maxSeconds ? Math.ceil(elapsedSeconds) + maxSeconds : maxSeconds,
+  };
+}

@@ -35,10 +35,12 @@ export interface RunJobInput {
   shouldStop?: () => boolean;
   onProgress?: (p: TrainProgress) => void;
   onCheckpoint?: (c: TrainCheckpoint) => void | Promise<void>;
-  /** Clock (milliseconds) for the progress throttle and epoch timings; Date.now unless injected (tests). */
+  /** Clock (milliseconds) for the progress throttle, checkpoint interval and epoch timings; Date.now unless injected (tests). */
   now?: () => number;
   /** Minimum time between two progress reports inside an epoch (train.ts's default when absent). */
   progressIntervalMs?: number;
+  /** Most training time (ms) between two checkpoints inside an epoch (the trainer's default otherwise). */
+  checkpointIntervalMs?: number;
 }
 
 export interface RunJobOutput {
@@ -164,7 +166,8 @@ export async function runJob(input: RunJobInput): Promise<RunJobOutput> {
       batchSize,
       shouldStop: input.shouldStop,
       onProgress: input.onProgress,
-      onEpochEnd: input.onCheckpoint,
+      onCheckpoint: input.onCheckpoint,
+      checkpointIntervalMs: input.checkpointIntervalMs,
       resume: input.resume,
       now: input.now,
       progressIntervalMs: input.progressIntervalMs,

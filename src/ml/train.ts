@@ -1,10 +1,11 @@
 // One training phase of a network: epochs of seeded, augmented batches with SGD, cross-entropy plus L1 on α,
 // per-epoch validation on the un-augmented held-out split, cancellation, NaN detection, throttled progress
-// and epoch checkpoints that a resumed run continues from exactly.
+// and checkpoints (at every epoch's end and at least every `checkpointIntervalMs` of training inside an
+// epoch) that a resumed run continues from exactly.
 
 import * as tf from '@tensorflow/tfjs';
 import type { PhaseRecipe } from '../core/training-config.ts';
-import type { EpochMetrics } from '../core/search-types.ts';
+import type { EpochMetrics, EpochPosition } from '../core/search-types.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import type { Rng } from '../core/rng.ts';
 import { createRng, createRngFromState } from '../core/rng.ts';
@@ -19,9 +20,14 @@ import { readWeightsAsync } from './weights-io.ts';
 import { sumAll } from './ops/sum.ts';
 import { JobCancelledError, NanLossError, NonFiniteMetricError } from './errors.ts';
 
-/** State at the end of an epoch; `epoch` = epochs completed (= history.length), resume starts after it. */
+/**
+ * State to continue training from: `epoch` = epochs completed (= history.length). At an epoch's end there is
+ * no `position` and a resume starts the next epoch; a checkpoint taken inside epoch `epoch + 1` carries the
+ * position there (batches done, the epoch's order stream, running sums) and a resume continues that epoch.
+ */
 export interface TrainCheckpoint {
   epoch: number;
+  position?: EpochPosition;
   weights: NamedWeights;
   optimizer: SgdState;
   rng: number[];
@@ -53,7 +59,10 @@ export interface TrainOptions {
   batchSize?: number;
   shouldStop?: () => boolean;
   onProgress?: (p: TrainProgress) => void;
-  onEpochEnd?: (c: TrainCheckpoint) => void | Promise<void>;
+  /** Receives every checkpoint: at each epoch's end, and inside an epoch once `checkpointIntervalMs` passed. */
+  onCheckpoint?: (c: TrainCheckpoint) => void | Promise<void>;
+  /** Most training time (ms, by `now`) between two checkpoints inside an epoch. Default 60 000. */
+  checkpointIntervalMs?: number;
   resume?: TrainCheckpoint;
   /**
    * Final training (spec §5): drop path with this probability at the last epoch, ramped linearly from 0
@@ -86,7 +95,11 @@ interface EpochContext {
   rng: Rng;
   batchSize: number;
   history: EpochMetrics[];
+  /** `now()` of the last checkpoint (or of the start); only read when checkpoints are wanted. */
+  lastCheckpoint: number;
 }
+
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
 
 function sgdParams(net: Network): { path: string; variable: tf.Variable }[] {
   const pathOf = new Map<tf.Variable, string>();
@@ -146,19 +159,45 @@ function checkStop(opts: TrainOptions): void {
   if (opts.shouldStop?.()) throw new JobCancelledError();
 }
 
-/** Trains one epoch (0-based `e`) and returns its running training loss/accuracy. */
-async function trainEpoch(ctx: EpochContext, e: number, lr: number): Promise<{ loss: number; acc: number }> {
+/**
+ * The batches still to train in an epoch: all of them, or after a position those from its example offset to
+ * the end the epoch was planned with (the same batches when the batch size is unchanged).
+ */
+function epochRanges(count: number, batchSize: number, maxBatches: number | undefined, start: EpochPosition | undefined): [number, number][] {
+  if (!start) return batchRanges(count, batchSize, maxBatches);
+  const planned = batchRanges(count, start.batchSize, maxBatches);
+  const end = planned.length > 0 ? (planned.at(-1) as [number, number])[1] : 0;
+  const out: [number, number][] = [];
+  for (let s = start.seen; s < end; s += batchSize) out.push([s, Math.min(end, s + batchSize)]);
+  return out;
+}
+
+interface EpochTotals {
+  loss: number;
+  acc: number;
+  /** Seconds spent before this run of the epoch (from a mid-epoch checkpoint). */
+  priorSeconds: number;
+}
+
+/** Trains one epoch (0-based `e`), from `start` when resuming inside it; returns its running training loss/accuracy. */
+async function trainEpoch(ctx: EpochContext, e: number, lr: number, start?: EpochPosition): Promise<EpochTotals> {
   const { data, recipe, opts, rng } = ctx;
   const now = opts.now ?? Date.now;
-  const order = epochOrder(data.trainIdx, rng);
-  const ranges = batchRanges(order.length, ctx.batchSize, recipe.maxBatchesPerEpoch);
+  const began = opts.onCheckpoint ? now() : 0;
+  // The order is drawn from the stream at the epoch's start; a resumed epoch draws it again from that state.
+  const orderRng = start ? start.orderRng : rng.state();
+  const order = epochOrder(data.trainIdx, start ? createRngFromState(start.orderRng) : rng);
+  const ranges = epochRanges(order.length, ctx.batchSize, recipe.maxBatchesPerEpoch, start);
+  const first = start?.batch ?? 0;
+  const batches = first + ranges.length;
   const augment = { options: { ...opts.augment, cutout: recipe.cutout }, rng };
   const dropPath = dropPathProbAt(opts.dropPathProb ?? 0, e, recipe.epochs);
-  let lossSum = 0;
-  let hits = 0;
-  let seen = 0;
+  let lossSum = start?.lossSum ?? 0;
+  let hits = start?.hits ?? 0;
+  let seen = start?.seen ?? 0;
   let lastReport = now();
-  for (const [b, [s, end]] of ranges.entries()) {
+  for (const [i, [s, end]] of ranges.entries()) {
+    const b = first + i;
     checkStop(opts);
     const batch = makeBatch(data, order.subarray(s, end), augment);
     let out: tf.Tensor1D;
@@ -173,13 +212,18 @@ async function trainEpoch(ctx: EpochContext, e: number, lr: number): Promise<{ l
     lossSum += (ce as number) * batch.size;
     hits += hit as number;
     seen += batch.size;
-    if (opts.onProgress && b + 1 < ranges.length && now() - lastReport >= (opts.progressIntervalMs ?? 2000)) {
+    if (opts.onProgress && b + 1 < batches && now() - lastReport >= (opts.progressIntervalMs ?? 2000)) {
       lastReport = now();
-      opts.onProgress({ epoch: e + 1, epochs: recipe.epochs, batch: b + 1, batches: ranges.length,
+      opts.onProgress({ epoch: e + 1, epochs: recipe.epochs, batch: b + 1, batches,
         trainLoss: lossSum / seen, trainAcc: hits / seen, lr, history: ctx.history.slice() });
     }
+    if (opts.onCheckpoint && b + 1 < batches && now() - ctx.lastCheckpoint >= (opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS)) {
+      const position: EpochPosition = { batch: b + 1, batchSize: start?.batchSize ?? ctx.batchSize, orderRng, lossSum, hits, seen,
+        seconds: (start?.seconds ?? 0) + (now() - began) / 1000 };
+      await checkpoint(ctx, e, position);
+    }
   }
-  return { loss: seen > 0 ? lossSum / seen : NaN, acc: seen > 0 ? hits / seen : 0 };
+  return { loss: seen > 0 ? lossSum / seen : NaN, acc: seen > 0 ? hits / seen : 0, priorSeconds: start?.seconds ?? 0 };
 }
 
 const METRIC_NAMES = { trainLoss: 'training loss', trainAcc: 'training accuracy', valLoss: 'validation loss',
@@ -196,27 +240,35 @@ function checkFinite(m: EpochMetrics): void {
   }
 }
 
-async function runEpoch(ctx: EpochContext, e: number): Promise<void> {
+/** Hands a checkpoint (epoch `e` in progress at `position`, or its end) to `onCheckpoint`. */
+async function checkpoint(ctx: EpochContext, e: number, position: EpochPosition | null): Promise<void> {
+  const { opts } = ctx;
+  if (!opts.onCheckpoint) return;
+  const c: TrainCheckpoint = { epoch: position ? e : e + 1, weights: await readWeightsAsync(ctx.net.variables),
+    optimizer: await ctx.sgd.exportState(), rng: ctx.rng.state(), history: ctx.history.slice() };
+  if (position) c.position = position;
+  await opts.onCheckpoint(c);
+  ctx.lastCheckpoint = (opts.now ?? Date.now)();
+}
+
+async function runEpoch(ctx: EpochContext, e: number, start?: EpochPosition): Promise<void> {
   const { data, recipe, opts } = ctx;
   const now = opts.now ?? Date.now;
-  const start = now();
+  const began = now();
   const lr = cosineLr(recipe, e);
-  const train = await trainEpoch(ctx, e, lr);
+  const train = await trainEpoch(ctx, e, lr, start);
   const evalData = opts.evalData?.data ?? data;
   const evalIdx = opts.evalData?.indices ?? data.valIdx;
   const valIdx = recipe.maxValExamples === undefined ? evalIdx : evalIdx.subarray(0, recipe.maxValExamples);
   const val = await evaluate(ctx.net, evalData, valIdx, ctx.batchSize, () => checkStop(opts));
   const metrics: EpochMetrics = { epoch: e + 1, trainLoss: train.loss, trainAcc: train.acc, valLoss: val.loss,
-    valAcc: val.acc, lr, seconds: (now() - start) / 1000 };
+    valAcc: val.acc, lr, seconds: train.priorSeconds + (now() - began) / 1000 };
   checkFinite(metrics);
   ctx.history.push(metrics);
   const batches = batchRanges(data.trainIdx.length, ctx.batchSize, recipe.maxBatchesPerEpoch).length;
   opts.onProgress?.({ epoch: e + 1, epochs: recipe.epochs, batch: batches, batches, trainLoss: train.loss,
     trainAcc: train.acc, lr, history: ctx.history.slice() });
-  if (opts.onEpochEnd) {
-    await opts.onEpochEnd({ epoch: e + 1, weights: await readWeightsAsync(ctx.net.variables), optimizer: await ctx.sgd.exportState(),
-      rng: ctx.rng.state(), history: ctx.history.slice() });
-  }
+  await checkpoint(ctx, e, null);
 }
 
 /** Best validation accuracy over the history (0 when there is none). */
@@ -230,16 +282,18 @@ export async function trainPhase(net: Network, data: PhaseData, recipe: PhaseRec
   const sgd = new Sgd(sgdParams(net), recipe);
   try {
     const { resume } = opts;
-    if (resume && (resume.epoch !== resume.history.length || resume.epoch > recipe.epochs)) {
-      throw new Error(`trainPhase: resume checkpoint epoch ${resume.epoch} does not match its history (${resume.history.length}) or the recipe (${recipe.epochs} epochs)`);
+    if (resume && (resume.epoch !== resume.history.length || resume.epoch > recipe.epochs || (resume.position && resume.epoch >= recipe.epochs))) {
+      throw new Error(`trainPhase: resume checkpoint epoch ${resume.epoch}${resume.position ? ` (inside epoch ${resume.epoch + 1})` : ''} does not match its history (${resume.history.length}) or the recipe (${recipe.epochs} epochs)`);
     }
     if (resume) {
       net.loadWeights(resume.weights, net.desc);
       sgd.importState(resume.optimizer);
     }
     const rng = resume ? createRngFromState(resume.rng) : createRng(opts.seed);
-    const ctx: EpochContext = { net, data, recipe, opts, sgd, rng, batchSize, history: resume ? resume.history.slice() : [] };
-    for (let e = resume ? resume.epoch : 0; e < recipe.epochs; e++) await runEpoch(ctx, e);
+    const ctx: EpochContext = { net, data, recipe, opts, sgd, rng, batchSize, history: resume ? resume.history.slice() : [],
+      lastCheckpoint: opts.onCheckpoint ? (opts.now ?? Date.now)() : 0 };
+    const first = resume ? resume.epoch : 0;
+    for (let e = first; e < recipe.epochs; e++) await runEpoch(ctx, e, e === first ? resume?.position : undefined);
     return { history: ctx.history, bestValAcc: bestValAcc(ctx.history) };
   } finally {
     sgd.dispose();

@@ -16,7 +16,7 @@ import {
 import type { SearchPreset } from '../core/training-config.ts';
 import { finalTrainingSchema } from '../core/final/final-schema.ts';
 import type { FinalTraining } from '../core/final/final-types.ts';
-import type { EpochMetrics, Job, PoolPoint } from '../core/search-types.ts';
+import type { EpochMetrics, EpochPosition, Job, PoolPoint } from '../core/search-types.ts';
 import type { WeightSpec } from '../core/weights.ts';
 import type { DatasetSplit, DatasetSummary } from '../data/dataset.ts';
 
@@ -63,11 +63,13 @@ export interface StoredWeights {
   data: Float32Array;
 }
 
-/** The last finished epoch of a running job, enough to continue after a reload (key = jobId). */
+/** The last checkpoint of a running job (an epoch's end, or inside an epoch), enough to continue after a reload (key = jobId). */
 export interface CheckpointRecord {
   jobId: string;
   runId: string;
   epoch: number;
+  /** Set when taken inside epoch `epoch + 1`; records written before mid-epoch checkpoints have none. */
+  position?: EpochPosition;
   weights: StoredWeights;
   /** Optimiser slots (momentum buffers), named like the weights they belong to. */
   optimizer: StoredWeights;
@@ -179,6 +181,17 @@ export const checkpointRecordSchema: z.ZodType<CheckpointRecord> = z.object({
   jobId: z.string().min(1),
   runId: z.string().min(1),
   epoch: z.number().int().nonnegative(),
+  position: z
+    .object({
+      batch: z.number().int().positive(),
+      batchSize: z.number().int().positive(),
+      orderRng: z.array(z.number()),
+      lossSum: z.number(),
+      hits: z.number().nonnegative(),
+      seen: z.number().int().positive(),
+      seconds: z.number().nonnegative(),
+    })
+    .optional(),
   weights: storedWeightsSchema,
   optimizer: storedWeightsSchema,
   rngState: z.array(z.number()),

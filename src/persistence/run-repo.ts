@@ -16,9 +16,9 @@ import {
 } from './records.ts';
 import { checkWrite, readList, readOne, writeTx } from './repo-helpers.ts';
 
-/** A finished or imported run is shown but never changed. */
+/** An imported run is shown but never changed (it has no weights); a finished or stopped run can be continued. */
 export function isReadOnlyRun(run: Pick<RunRecord, 'status'>): boolean {
-  return run.status === 'finished' || run.status === 'imported';
+  return run.status === 'imported';
 }
 
 export async function putRun(db: PetridishDb, run: RunRecord): Promise<void> {

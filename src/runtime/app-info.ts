@@ -8,13 +8,14 @@ export interface TestHooks {
   maxPoolSize?: number;
   crashFirstJobAfterBatches?: number;
   backendOrder?: BackendName[];
-  /** Keep a journal of job starts and commits in localStorage (JOURNAL_KEY), to check that no finished job reruns. */
+  /**
+   * Keep a journal of job starts and committed results in IndexedDB (`meta`, key `journal:<runId>`), written
+   * in the same transaction as what each entry records, to check that no finished job reruns.
+   */
   journal?: boolean;
   /** Generate and store a synthetic dataset of this many MiB on load (src/data/synthetic.ts), to test large datasets. */
   synthDatasetMiB?: number;
 }
-
-export const JOURNAL_KEY = 'petridish-job-journal';
 
 export function readTestHooks(search: string = globalThis.location?.search ?? ''): TestHooks {
   const q = new URLSearchParams(search);
@@ -31,10 +32,3 @@ export function readTestHooks(search: string = globalThis.location?.search ?? ''
   return hooks;
 }
 
-/** Appends `type:jobId` to the localStorage journal (a test hook; survives reloads). */
-export function appendJournal(entry: { type: string; jobId: string }): void {
-  const store = globalThis.localStorage;
-  const list = JSON.parse(store.getItem(JOURNAL_KEY) ?? '[]') as string[];
-  list.push(`${entry.type}:${entry.jobId}`);
-  store.setItem(JOURNAL_KEY, JSON.stringify(list));
-}

@@ -1,25 +1,35 @@
-// Drives one run: feeds events to the scheduler's pure reducer, carries out its commands (run a job on the
-// worker pool, persist, cancel), and rebuilds the run from IndexedDB after a reload. The only place with side
-// effects on the search; every event and command goes through one queue so they never interleave.
-import { createScheduler, reduce, restore, snapshot } from '../core/scheduler.ts';
-import type { RunSnapshot, SchedulerCommand, SchedulerEvent, SchedulerState } from '../core/scheduler-types.ts';
+// Drives one run: feeds events to the scheduler's pure reducer, writes each step's records in ONE transaction
+// (run state, jobs, points, weights, obsolete checkpoints, test journal), and only then carries out the step's
+// side effects (start or cancel jobs), so a browser killed between two writes leaves a consistent run. A write
+// that fails (full quota, aborted transaction, closed database) pauses the run with a message saying what was
+// not saved; the unsaved steps are kept and written on resume. Every event goes through one queue.
+import { reduce, restore, snapshot } from '../core/scheduler.ts';
+import { createScheduler } from '../core/scheduler.ts';
+import type { SchedulerCommand, SchedulerEvent, SchedulerOutput, SchedulerState, RunSnapshot } from '../core/scheduler-types.ts';
+import type { StopLimits } from '../core/stop-rules.ts';
+import { stopReason } from '../core/stop-rules.ts';
 import type { Job, JobResult } from '../core/search-types.ts';
 import { checkStartWeights } from '../core/scheduler-jobs.ts';
 import type { NamedWeights } from '../core/weights.ts';
-import { deleteCheckpoint, getCheckpoint, putCheckpoint } from '../persistence/checkpoint-repo.ts';
-import { commitJobResult, listJobs, putJob } from '../persistence/job-repo.ts';
-import { listPoints, putPoint } from '../persistence/point-repo.ts';
+import { getCheckpoint, putCheckpoint } from '../persistence/checkpoint-repo.ts';
+import { listJobs } from '../persistence/job-repo.ts';
+import { listPoints } from '../persistence/point-repo.ts';
 import type { RecordProblem, RunRecord } from '../persistence/records.ts';
-import { getRun, isReadOnlyRun, putRun } from '../persistence/run-repo.ts';
+import { getRun, isReadOnlyRun } from '../persistence/run-repo.ts';
+import { commitStep } from '../persistence/step-repo.ts';
 import { getWeights } from '../persistence/weights-repo.ts';
 import type { WireCheckpoint, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
 import { JobCancelledError, classifyError } from '../ml/errors.ts';
 import { describeError } from './describe-error.ts';
 import { configOf, runStatusOf, weightsKeyOf, type ControllerDeps, type LiveJob, type NewRunOptions, type RunView } from './run-types.ts';
+import { stepWrites, storageFaultMessage } from './step-writes.ts';
 import { jobErrorText } from './worker-pool.ts';
 
 export type { ControllerDeps, JobRunner, LiveJob, NewRunOptions, RunView } from './run-types.ts';
 export { configOf, weightsKeyOf } from './run-types.ts';
+
+/** A step to write: an event to reduce, or a step already reduced (the restore of a reopened run). */
+type Held = { event: SchedulerEvent } | { step: SchedulerOutput };
 
 export class RunController {
   private queue: Promise<void> = Promise.resolve();
@@ -28,8 +38,12 @@ export class RunController {
   private problems: string[] = [];
   private lastLeak = 0;
   private crashHookUsed = false;
-  /** Jobs this controller asked to stop (pause, stop): their end is an interruption, not a failure. */
+  /** Jobs this controller asked to stop (pause, stop, a storage fault): their end is an interruption, not a failure. */
   private cancelling = new Set<string>();
+  /** Why the run is paused on a storage error (what was not saved, what to do); null when saving works. */
+  private fault: string | null = null;
+  /** Steps received since the storage fault, the failed one first: written, in order, on resume. */
+  private held: Held[] = [];
 
   private constructor(
     private readonly deps: ControllerDeps,
@@ -38,18 +52,24 @@ export class RunController {
     readonly readOnly: boolean,
   ) {}
 
-  /** Creates and persists a new run, then starts its seed jobs. */
+  /** Creates a new run: its record and seed jobs are written in one transaction, then the first jobs start. */
   static async create(deps: ControllerDeps, opts: NewRunOptions): Promise<RunController> {
     const now = deps.now();
     const out = createScheduler(opts.config, now);
     const run: RunRecord = { ...opts.run, status: 'running', createdAt: now, updatedAt: now, snapshot: snapshot(out.state) };
-    await putRun(deps.db, run);
     const c = new RunController(deps, run, out.state, false);
-    await c.enqueue(async () => c.execute(out.commands));
+    // A failure here is thrown: nothing of the run exists yet, so there is nothing to pause.
+    await commitStep(deps.db, c.writesOf(out, true));
+    c.state = out.state;
+    await c.enqueue(async () => c.sideEffects(out.commands));
     return c;
   }
 
-  /** Rebuilds a stored run. Unless read-only, jobs that were running continue from their last epoch checkpoint. */
+  /**
+   * Rebuilds a stored run. Unless read-only (asked for, or an imported run), the job that was running continues
+   * first from its last checkpoint, and jobs the records lack are recreated (see `restore`); what was repaired
+   * is listed in `problems`. Throws when the run record cannot be read.
+   */
   static async open(deps: ControllerDeps, runId: string, opts: { readOnly: boolean }): Promise<RunController> {
     const { record: run, problems } = await getRun(deps.db, runId);
     if (!run) throw new Error(`run ${runId} could not be read${problems.length ? `: ${problems.map((p) => p.message).join('; ')}` : ''}`);
@@ -60,21 +80,43 @@ export class RunController {
     const out = restore(config, run.snapshot as RunSnapshot, jobs.records, points.records, deps.now());
     const c = new RunController(deps, run, out.state, readOnly);
     c.report([...problems, ...jobs.problems, ...points.problems]);
-    if (!readOnly) await c.enqueue(async () => c.execute(out.commands));
-    else c.notify();
+    if (readOnly) {
+      c.notify();
+      return c;
+    }
+    c.report(out.notes);
+    await c.enqueue(async () => {
+      await c.applyStep({ step: out });
+    });
     return c;
   }
 
   get view(): RunView {
-    return { run: this.run, state: this.state, live: this.live, readOnly: this.readOnly, problems: this.problems, lastLeak: this.lastLeak };
+    return { run: this.run, state: this.state, live: this.live, readOnly: this.readOnly, problems: this.problems,
+      lastLeak: this.lastLeak, fault: this.fault };
   }
 
   pause(): Promise<void> {
     return this.dispatch({ type: 'pause', now: this.deps.now() });
   }
 
+  /** Resumes a paused run; after a storage fault, first writes the steps that could not be saved. */
   resume(): Promise<void> {
-    return this.dispatch({ type: 'resume', now: this.deps.now() });
+    if (this.readOnly) return Promise.resolve();
+    return this.enqueue(async () => {
+      if (this.fault !== null) {
+        const held = this.held;
+        this.fault = null;
+        this.held = [];
+        for (const [i, entry] of held.entries()) {
+          if (!(await this.applyStep(entry))) {
+            this.held.push(...held.slice(i + 1));
+            return;
+          }
+        }
+      }
+      await this.applyStep({ event: { type: 'resume', now: this.deps.now() } });
+    });
   }
 
   stop(): Promise<void> {
@@ -85,6 +127,19 @@ export class RunController {
     return this.dispatch({ type: 'tick', now: this.deps.now() });
   }
 
+  /**
+   * Continues a finished or stopped run up to `limits` (the preset's stop rules otherwise). Throws, changing
+   * nothing, when the run is read-only, has not ended, or the limits are already reached (naming the rule).
+   */
+  continueRun(limits: Partial<StopLimits> = {}): Promise<void> {
+    if (this.readOnly) return Promise.reject(new Error('this run is open read-only, so it cannot be continued here'));
+    const { status, config, pool, elapsedSeconds } = this.state;
+    if (status !== 'finished' && status !== 'stopped') return Promise.reject(new Error(`only an ended run can be continued; this one is ${status}`));
+    const reached = stopReason({ ...config.preset, ...limits }, pool, elapsedSeconds);
+    if (reached !== null) return Promise.reject(new Error(`the run cannot continue: its stop rule is already met (${reached}); raise that limit first`));
+    return this.dispatch({ type: 'continue', now: this.deps.now(), limits });
+  }
+
   /** Resolves once every event queued so far has been handled (tests and shutdown). */
   idle(): Promise<void> {
     return this.queue;
@@ -93,66 +148,75 @@ export class RunController {
   private dispatch(event: SchedulerEvent): Promise<void> {
     if (this.readOnly) return Promise.resolve();
     return this.enqueue(async () => {
-      const out = reduce(this.state, event);
-      this.state = out.state;
-      await this.execute(out.commands);
+      if (this.fault !== null) {
+        // Kept for the resume; the clock ticks of a paused run change nothing that must be kept.
+        if (event.type !== 'tick') this.held.push({ event });
+        return;
+      }
+      await this.applyStep({ event });
     });
+  }
+
+  /**
+   * Reduces one event (or takes a step already reduced: the restore), writes the step and carries out its side
+   * effects; false when the write failed (the run is then paused on the storage fault, the step kept).
+   */
+  private async applyStep(entry: Held): Promise<boolean> {
+    const out = 'step' in entry ? entry.step : reduce(this.state, entry.event);
+    if (out.state === this.state && out.commands.length === 0) return true;
+    const write = this.writesOf(out, false);
+    try {
+      await commitStep(this.deps.db, write);
+    } catch (e) {
+      this.enterFault(await storageFaultMessage(e, write.what), entry);
+      return false;
+    }
+    this.state = out.state;
+    this.run = write.run;
+    for (const { key } of write.weights) this.weights.delete(key);
+    for (const cmd of out.commands) {
+      if (cmd.type === 'savePoint') this.deps.onJobEvent?.({ type: 'done', jobId: cmd.job.id });
+      if (cmd.type === 'saveJob' && cmd.job.status === 'done' && write.weights.some((w) => w.key === weightsKeyOf(cmd.job))) {
+        this.deps.onJobEvent?.({ type: 'done', jobId: cmd.job.id });
+      }
+    }
+    await this.sideEffects(out.commands);
+    return true;
+  }
+
+  private writesOf(out: SchedulerOutput, create: boolean) {
+    const run: RunRecord = { ...this.run, preset: out.state.config.preset, snapshot: snapshot(out.state),
+      status: runStatusOf(out.state), updatedAt: this.deps.now() };
+    return { ...stepWrites(out.commands, run, this.weights, this.deps.journal === true), create };
+  }
+
+  /** Pauses the run on a failed write: keeps the unsaved event, stops the running jobs, says what to do. */
+  private enterFault(message: string, entry: Held | null): void {
+    if (entry) this.held.unshift(entry);
+    if (this.fault !== null) return;
+    this.fault = message;
+    this.report([message]);
+    for (const job of this.state.jobs) {
+      if (job.status !== 'running') continue;
+      this.cancelling.add(job.id);
+      this.deps.runner.cancel(job.id);
+    }
+  }
+
+  private async sideEffects(commands: SchedulerCommand[]): Promise<void> {
+    for (const cmd of commands) {
+      if (cmd.type === 'runJob') this.launch(cmd.job);
+      if (cmd.type === 'cancelJob') {
+        this.cancelling.add(cmd.jobId);
+        this.deps.runner.cancel(cmd.jobId);
+      }
+    }
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
     const next = this.queue.then(step).catch((e: unknown) => this.report([`the search hit an error: ${describeError(e)}`]));
     this.queue = next.then(() => this.notify());
     return this.queue;
-  }
-
-  private async execute(commands: SchedulerCommand[]): Promise<void> {
-    for (const cmd of commands) await this.executeOne(cmd);
-  }
-
-  private async executeOne(cmd: SchedulerCommand): Promise<void> {
-    const { db } = this.deps;
-    const runId = this.run.id;
-    switch (cmd.type) {
-      case 'runJob':
-        this.launch(cmd.job);
-        return;
-      case 'cancelJob':
-        this.cancelling.add(cmd.jobId);
-        this.deps.runner.cancel(cmd.jobId);
-        return;
-      case 'saveJob': {
-        const weights = this.weights.get(cmd.job.id);
-        if (cmd.job.status === 'done' && weights) {
-          await commitJobResult(db, { job: { ...cmd.job, runId }, point: null, weightsKey: weightsKeyOf(cmd.job), weights, runPatch: this.runPatch() });
-          this.weights.delete(cmd.job.id);
-          this.deps.onJobEvent?.({ type: 'done', jobId: cmd.job.id });
-        } else {
-          await putJob(db, { ...cmd.job, runId });
-          if (cmd.job.status === 'failed' || cmd.job.status === 'cancelled') await deleteCheckpoint(db, cmd.job.id);
-        }
-        return;
-      }
-      case 'savePoint': {
-        const weights = this.weights.get(cmd.job.id);
-        if (!weights) throw new Error(`no weights in hand for finished job ${cmd.job.id}`);
-        await commitJobResult(db, { job: { ...cmd.job, runId }, point: { ...cmd.point, runId }, weightsKey: cmd.point.weightsKey, weights, runPatch: this.runPatch() });
-        this.weights.delete(cmd.job.id);
-        this.deps.onJobEvent?.({ type: 'done', jobId: cmd.job.id });
-        return;
-      }
-      case 'updatePoint':
-        await putPoint(db, { ...cmd.point, runId });
-        return;
-      case 'saveRunState':
-      case 'finished':
-        this.run = { ...this.run, ...this.runPatch() };
-        await putRun(db, this.run);
-        return;
-    }
-  }
-
-  private runPatch(): Pick<RunRecord, 'snapshot' | 'status' | 'updatedAt'> {
-    return { snapshot: snapshot(this.state), status: runStatusOf(this.state), updatedAt: this.deps.now() };
   }
 
   /** Starts a job on a worker; its end comes back as an event through the queue. */
@@ -171,7 +235,6 @@ export class RunController {
   }
 
   private async runOnWorker(job: Job): Promise<JobResult> {
-    const { db } = this.deps;
     const request = await this.buildRequest(job);
     // A pause or stop that came while the request was being built: the job never reaches the runner.
     if (this.cancelling.has(job.id)) throw new JobCancelledError(`job ${job.id} cancelled before it started`);
@@ -184,18 +247,31 @@ export class RunController {
     try {
       const outcome = await this.deps.runner.run(request, {
         onProgress: (p) => this.onProgress(p),
-        onCheckpoint: async (c: WireCheckpoint) => {
-          await putCheckpoint(db, { ...c, runId: this.run.id });
-        },
+        onCheckpoint: (c: WireCheckpoint) => this.saveCheckpoint(c),
       });
       this.lastLeak = outcome.tensorsAfter - outcome.tensorsBefore;
       if (this.lastLeak !== 0) this.report([`job ${job.id} left ${this.lastLeak} tensors behind in its worker`]);
-      this.weights.set(job.id, outcome.weights);
+      this.weights.set(weightsKeyOf(job), outcome.weights);
       return { ...outcome.result, weightsKey: weightsKeyOf(job) };
     } finally {
       performance.mark('petridish:job-end', { detail: job.id });
       const { [job.id]: _done, ...rest } = this.live;
       this.live = rest;
+    }
+  }
+
+  /**
+   * Stores a running job's checkpoint. A failed write does not fail the job: the run pauses (the job stops and
+   * later continues from its previous checkpoint), and the message says what was not saved.
+   */
+  private async saveCheckpoint(c: WireCheckpoint): Promise<void> {
+    const where = c.position ? `epoch ${c.epoch + 1}, batch ${c.position.batch}` : `end of epoch ${c.epoch}`;
+    const what = `the checkpoint of job ${c.jobId} (${where})`;
+    try {
+      await putCheckpoint(this.deps.db, { ...c, runId: this.run.id });
+    } catch (e) {
+      const message = await storageFaultMessage(e, what);
+      void this.enqueue(async () => this.enterFault(message, null));
     }
   }
 
@@ -221,6 +297,7 @@ export class RunController {
       parentDesc: initWeights ? job.desc : null,
       resume,
     };
+    if (this.deps.checkpointIntervalMs !== undefined) request.checkpointIntervalMs = this.deps.checkpointIntervalMs;
     if (this.deps.crashFirstJobAfterBatches !== undefined && !this.crashHookUsed) {
       this.crashHookUsed = true;
       request.crashAfterBatches = this.deps.crashFirstJobAfterBatches;

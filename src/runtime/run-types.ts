@@ -28,6 +28,11 @@ export interface RunView {
   problems: string[];
   /** Tensors left behind by the last job in its worker (must be 0). */
   lastLeak: number;
+  /**
+   * Set while the run is paused because a write failed: what was not saved and what to do. Resume writes the
+   * unsaved steps first; null when saving works.
+   */
+  fault: string | null;
 }
 
 export interface ControllerDeps {
@@ -40,6 +45,13 @@ export interface ControllerDeps {
   crashFirstJobAfterBatches?: number;
   /** Test hook: told when a job is handed to the runner and when its result is committed as done. */
   onJobEvent?: (event: { type: 'start' | 'done'; jobId: string }) => void;
+  /**
+   * Test hook: keep a journal of job starts and committed results in IndexedDB (`meta`, see step-repo.ts),
+   * written in the same transaction as what each entry records, so it holds under a killed browser.
+   */
+  journal?: boolean;
+  /** How often a running job checkpoints inside an epoch (ms of training); the trainer's default otherwise. */
+  checkpointIntervalMs?: number;
 }
 
 export interface NewRunOptions {

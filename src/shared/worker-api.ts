@@ -1,7 +1,7 @@
 // The interface between the page and a trainer worker. Both sides import it as a type; only plain data
 // crosses (descriptions, configurations, metrics), and weights travel as transferred ArrayBuffers.
 import type { ModelDesc } from '../core/model-desc.ts';
-import type { EpochMetrics, Job, JobResult, PointStage } from '../core/search-types.ts';
+import type { EpochMetrics, EpochPosition, Job, JobResult, PointStage } from '../core/search-types.ts';
 import type { SearchPreset } from '../core/training-config.ts';
 import type { BackendInfo, BackendName } from '../ml/backend-types.ts';
 import type { DeviceCostModel } from '../core/budget/cost-model.ts';
@@ -10,11 +10,13 @@ import type { ImageShape } from '../data/dataset.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import type { FinalTestScore } from '../core/final/final-queue.ts';
 
-/** An epoch checkpoint of a running job (typed arrays, cloned or transferred as they are). */
+/** A checkpoint of a running job (typed arrays, cloned or transferred as they are). */
 export interface WireCheckpoint {
   jobId: string;
   /** Epochs completed. */
   epoch: number;
+  /** Set when taken inside epoch `epoch + 1`: where to continue it; absent at an epoch's end. */
+  position?: EpochPosition;
   weights: NamedWeights;
   /** The optimiser's momentum buffers by parameter path. */
   optimizer: NamedWeights;
@@ -32,6 +34,8 @@ export interface WorkerJobRequest {
   initWeights: NamedWeights | null;
   parentDesc: ModelDesc | null;
   resume: WireCheckpoint | null;
+  /** Most training time (ms) between two checkpoints inside an epoch; the trainer's default (a minute) otherwise. */
+  checkpointIntervalMs?: number;
   /** Test hook: the worker crashes (uncaught error) after this many batches of this job. */
   crashAfterBatches?: number;
 }

@@ -3,6 +3,7 @@
 import { bestModels } from '../core/best.ts';
 import { buildFrontierExport, frontierMembership, parseFrontierExport, poolToCsv } from '../core/export-format.ts';
 import { makePreset, type PresetOverrides } from '../core/presets.ts';
+import { continueLimits } from '../core/stop-rules.ts';
 import type { SchedulerConfig } from '../core/scheduler-types.ts';
 import { testScoreOf } from '../core/scheduler-jobs.ts';
 import type { PoolPoint } from '../core/search-types.ts';
@@ -29,7 +30,7 @@ import { buildModelZip } from '../runtime/model-zip.ts';
 import { downloadBlob } from '../runtime/download.ts';
 import type { ExportedModel, ModelFormat, PointDataRef, PredictResult } from '../shared/worker-api.ts';
 import { DEFAULT_JOB_TIME_LIMIT_MS, WorkerPool } from '../runtime/worker-pool.ts';
-import { APP_VERSION, appendJournal, readTestHooks } from '../runtime/app-info.ts';
+import { APP_VERSION, readTestHooks } from '../runtime/app-info.ts';
 
 export interface StartOptions {
   preset: PresetName;
@@ -161,6 +162,21 @@ export class SearchSession {
   pause = (): Promise<void> | undefined => this.controller?.pause();
   resume = (): Promise<void> | undefined => this.controller?.resume();
   stop = (): Promise<void> | undefined => this.controller?.stop();
+
+  /** Continues the open ended run, raising the stop rules it reached (see continueLimits). */
+  continueRun = (): Promise<void> =>
+    this.guard(async () => {
+      const c = this.controller;
+      if (!c) throw new Error('no run is open');
+      const s = c.view.state;
+      await c.continueRun(continueLimits(s.config.preset, s.pool, s.elapsedSeconds));
+    });
+
+  /** Opens a stored finished or stopped run and continues it. */
+  async continueStored(runId: string): Promise<void> {
+    await this.open(runId, false);
+    if (this.view?.run.id === runId && !this.view.readOnly) await this.continueRun();
+  }
 
   async remove(runId: string): Promise<void> {
     if (this.view?.run.id === runId) this.detach();
@@ -323,7 +339,7 @@ export class SearchSession {
         if (this.controller && v.run.id === this.controller.view.run.id) this.view = v;
       },
       crashFirstJobAfterBatches: this.hooks.crashFirstJobAfterBatches,
-      onJobEvent: this.hooks.journal ? appendJournal : undefined,
+      journal: this.hooks.journal === true,
     };
   }
 

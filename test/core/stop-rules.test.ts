@@ -1,7 +1,7 @@
 // Each stop rule fires on its own and only past its limit.
 
 import { describe, expect, it } from 'vitest';
-import { stopReason } from '../../src/core/stop-rules.ts';
+import { continueLimits, stopReason } from '../../src/core/stop-rules.ts';
 
 const none = { maxMadd: null, maxPoolSize: null, maxSeconds: null };
 const pool = [
@@ -27,5 +27,15 @@ describe('stopReason', () => {
   it('fires when the running time reaches maxSeconds', () => {
     expect(stopReason({ ...none, maxSeconds: 60 }, pool, 59.9)).toBeNull();
     expect(stopReason({ ...none, maxSeconds: 60 }, pool, 60)).toMatch(/^maxSeconds/);
+  });
+});
+
+describe('continueLimits', () => {
+  it('raises the reached pool size and time by their own amount, drops an exceeded cost limit, keeps the rest', () => {
+    const pool = [{ id: 'a', madd: 10 }, { id: 'b', madd: 50 }];
+    expect(continueLimits({ maxMadd: 40, maxPoolSize: 2, maxSeconds: 100 }, pool, 100.4)).toEqual({ maxMadd: null, maxPoolSize: 4, maxSeconds: 201 });
+    expect(continueLimits({ maxMadd: 60, maxPoolSize: 5, maxSeconds: null }, pool, 100)).toEqual({ maxMadd: 60, maxPoolSize: 5, maxSeconds: null });
+    const raised = continueLimits({ maxMadd: 40, maxPoolSize: 2, maxSeconds: 100 }, pool, 100);
+    expect(stopReason(raised, pool, 100)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // The engine's resilience in real Chromium on WebGPU: a worker that crashes mid-job is replaced and its job
 // retried; reloading the page at seeded random moments of a tiny search loses no point, duplicates none and
-// never reruns a finished job (checked against IndexedDB and the app's job journal test hook).
+// never reruns a finished job (checked against IndexedDB and the app's job journal test hook, which the app
+// writes to IndexedDB in the same transaction as what each entry records).
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
@@ -32,19 +33,22 @@ interface StoredJob {
   batchSizeScale: number;
 }
 
-function storedRecords(page: Page): Promise<{ points: { id: string; jobId: string }[]; jobs: StoredJob[] }> {
+/** The run's stored points and jobs, and the job journal (`meta` entries `journal:<runId>`, concatenated). */
+function storedRecords(page: Page): Promise<{ points: { id: string; jobId: string }[]; jobs: StoredJob[]; journal: string[] }> {
   return page.evaluate(
     () =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('petridish');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const tx = open.result.transaction(['points', 'jobs'], 'readonly');
+          const tx = open.result.transaction(['points', 'jobs', 'meta'], 'readonly');
           const points = tx.objectStore('points').getAll();
           const jobs = tx.objectStore('jobs').getAll();
+          const range = IDBKeyRange.bound('journal:', 'journal:\uffff');
+          const journal = tx.objectStore('meta').getAll(range);
           tx.oncomplete = () => {
             open.result.close();
-            resolve({ points: points.result, jobs: jobs.result });
+            resolve({ points: points.result, jobs: jobs.result, journal: (journal.result as string[][]).flat() });
           };
         };
       }),
@@ -106,13 +110,12 @@ describe('resilience', () => {
     expect(ids.length).toBeGreaterThanOrEqual(4);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of seen) expect(ids).toContain(id);
-    const { points, jobs } = await storedRecords(page);
+    const { points, jobs, journal } = await storedRecords(page);
     expect(points.map((p) => p.id).sort()).toEqual([...ids].sort());
     expect(new Set(points.map((p) => p.jobId)).size).toBe(points.length);
     const done = jobs.filter((j) => j.status === 'done').map((j) => j.id);
     expect(new Set(done).size).toBe(done.length);
     // The journal (one entry per job start and per committed result, across reloads).
-    const journal = await page.evaluate(() => JSON.parse(localStorage.getItem('petridish-job-journal') ?? '[]') as string[]);
     expect(journal.length).toBeGreaterThan(0);
     const committed = new Set<string>();
     for (const entry of journal) {

@@ -103,7 +103,7 @@ describe('trainPhase', () => {
         r.logits.dispose();
         return { logits, statUpdates: r.statUpdates };
       };
-      const err = await trainPhase(bad, data, recipe, { ...base, onEpochEnd: (c) => { checkpoints.push(c); } }).catch((e: unknown) => e);
+      const err = await trainPhase(bad, data, recipe, { ...base, onCheckpoint: (c) => { checkpoints.push(c); } }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NonFiniteMetricError);
       expect((err as Error).message).toMatch(message);
     });
@@ -151,7 +151,7 @@ describe('trainPhase', () => {
     const straight = await leakFree(async (net) => ({ res: await trainPhase(net, data, recipe, base), w: net.getWeights() }));
     let saved: TrainCheckpoint | null = null;
     await leakFree(async (net) => {
-      const p = trainPhase(net, data, recipe, { ...base, onEpochEnd: (c) => { if (c.epoch === 1) saved = c; },
+      const p = trainPhase(net, data, recipe, { ...base, onCheckpoint: (c) => { if (c.epoch === 1) saved = c; },
         shouldStop: () => saved !== null });
       await expect(p).rejects.toBeInstanceOf(JobCancelledError);
     });
@@ -162,6 +162,49 @@ describe('trainPhase', () => {
     expect(resumed.w.specs).toEqual(straight.w.specs);
     const maxDiff = resumed.w.data.reduce((m, v, i) => Math.max(m, Math.abs(v - straight.w.data[i]!)), 0);
     expect(maxDiff).toBeLessThan(1e-6);
+  });
+
+  it('checkpoints inside an epoch once the interval of training time has passed (injected clock)', async () => {
+    let t = 0;
+    const marks: string[] = [];
+    await leakFree(async (net) => {
+      // Every training batch takes 1000 ms of the injected clock; validation takes none.
+      const timed: Network = Object.create(net) as Network;
+      timed.forward = (x, training) => {
+        if (training) t += 1000;
+        return net.forward(x, training);
+      };
+      await trainPhase(timed, data, { ...recipe, epochs: 2 }, { ...base, now: () => t, checkpointIntervalMs: 2500,
+        onCheckpoint: (c) => { marks.push(c.position ? `${c.epoch + 1}:${c.position.batch}` : `end ${c.epoch}`); } });
+    });
+    // 8 batches per epoch: one checkpoint per 3 batches of training, and one at every epoch's end.
+    expect(marks).toEqual(['1:3', '1:6', 'end 1', '2:3', '2:6', 'end 2']);
+  });
+
+  it('resumes from a mid-epoch checkpoint to exactly the weights of an uninterrupted run', async () => {
+    const straight = await leakFree(async (net) => ({ res: await trainPhase(net, data, recipe, base), w: net.getWeights() }));
+    let t = 0;
+    let saved: TrainCheckpoint | null = null;
+    await leakFree(async (net) => {
+      const timed: Network = Object.create(net) as Network;
+      timed.forward = (x, training) => {
+        if (training) t += 1000;
+        return net.forward(x, training);
+      };
+      const p = trainPhase(timed, data, recipe, { ...base, now: () => t, checkpointIntervalMs: 2500,
+        onCheckpoint: (c) => { if (c.epoch === 1 && c.position?.batch === 6) saved = c; },
+        shouldStop: () => saved !== null });
+      await expect(p).rejects.toBeInstanceOf(JobCancelledError);
+    });
+    expect(saved!.position).toMatchObject({ batch: 6, batchSize: 16, seen: 96 });
+    expect(saved!.history).toHaveLength(1);
+    // Through structured clone and JSON-like storage, with another network seed and another phase seed.
+    const stored = structuredClone(saved!);
+    const resumed = await leakFree(async (net) => ({ res: await trainPhase(net, data, recipe, { ...base, seed: 999, resume: stored }),
+      w: net.getWeights() }), true, 77);
+    expect(noSeconds(resumed.res.history)).toEqual(noSeconds(straight.res.history));
+    expect(resumed.w.specs).toEqual(straight.w.specs);
+    expect(Array.from(resumed.w.data)).toEqual(Array.from(straight.w.data));
   });
 
   it('honours maxBatchesPerEpoch and maxValExamples and throttles progress', async () => {

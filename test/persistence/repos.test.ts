@@ -24,7 +24,9 @@ describe('round trips', () => {
     expect(list.records.map((r) => r.id)).toEqual(['r2', 'r1']);
     expect((await getRun(db, 'r1')).record).toEqual(makeRun('r1', { updatedAt: 5 }));
     expect(await getRun(db, 'missing')).toEqual({ record: null, problems: [] });
-    expect(list.records.map(isReadOnlyRun)).toEqual([true, false]);
+    // A finished run can be continued, so it is not read-only.
+    expect(list.records.map(isReadOnlyRun)).toEqual([false, false]);
+    expect(isReadOnlyRun({ status: 'imported' })).toBe(true);
     expect(await db.get('meta', 'schema')).toEqual({ version: DB_VERSION, migratedFrom: 0 });
   });
 

@@ -22,14 +22,17 @@ export function outcomeOf(job: Job): WorkerJobOutcome {
   return { result, weights: makeWeights([1, 2, 3]), tensorsBefore: 5, tensorsAfter: 5 };
 }
 
-export function checkpointOf(jobId: string, epoch: number): WireCheckpoint {
+/** A checkpoint after `epoch` epochs, or inside epoch `epoch + 1` after `batch` batches when given. */
+export function checkpointOf(jobId: string, epoch: number, batch?: number): WireCheckpoint {
+  const position = batch === undefined ? {} : { position: { batch, batchSize: 4, orderRng: [5, 6, 7, 8], lossSum: 2, hits: 3, seen: 4 * batch, seconds: 1 } };
   return {
     jobId,
     epoch,
+    ...position,
     weights: makeWeights([epoch, 2, 3]),
     optimizer: makeWeights([0.1, 0.2, 0.3]),
     rngState: [1, 2, 3, 4],
-    history: [{ epoch, trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: 0.5, lr: 0.01, seconds: 1 }],
+    history: Array.from({ length: epoch }, (_, i) => ({ epoch: i + 1, trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: 0.5, lr: 0.01, seconds: 1 })),
     savedAt: 1,
   };
 }
@@ -46,7 +49,16 @@ export class FakeRunner implements JobRunner {
   constructor(
     private readonly auto = false,
     private readonly failWith: (req: WorkerJobRequest) => Error | null = () => null,
+    /** When answering on its own, first send a mid-epoch checkpoint (so checkpoint writes are part of the run). */
+    private readonly checkpointFirst = false,
   ) {}
+
+  /** Stops answering on its own (the page that used it went away). */
+  halt(): void {
+    this.halted = true;
+  }
+
+  private halted = false;
 
   run(request: WorkerJobRequest, cb: JobCallbacks): Promise<WorkerJobOutcome> {
     this.requests.push(request);
@@ -58,7 +70,16 @@ export class FakeRunner implements JobRunner {
     }
     return new Promise((resolve, reject) => {
       this.pending.set(request.job.id, { request, cb, resolve, reject });
-      if (this.auto) setTimeout(() => this.answer(request.job.id), 0);
+      if (this.auto) {
+        setTimeout(() => {
+          const p = this.pending.get(request.job.id);
+          if (this.halted || !p) return;
+          if (!this.checkpointFirst) return this.answer(request.job.id);
+          void Promise.resolve(p.cb.onCheckpoint(checkpointOf(request.job.id, 0, 2))).then(() => {
+            if (!this.halted) setTimeout(() => this.answer(request.job.id), 0);
+          });
+        }, 0);
+      }
     });
   }
 

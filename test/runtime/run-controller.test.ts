@@ -175,15 +175,24 @@ describe('RunController', () => {
     expect(reopened.view.state.status).toBe('stopped');
   });
 
-  it('a finished run opens read-only and ignores commands', async () => {
+  // A finished run can now be continued (run-durability.test.ts), so it no longer opens read-only by itself;
+  // asked for read-only, or without a continue, it still runs nothing.
+  it('a finished run opened read-only ignores commands, and without a continue runs nothing', async () => {
     const { db } = await freshDb();
     const { deps, seen } = setup(db, new FakeRunner(true));
     await RunController.create(deps, newRun(2, { maxPoolSize: 2 }));
     await waitUntil(() => isOver(seen.view), 'the search to finish');
     const runner = new FakeRunner(true);
+    const ro = await RunController.open(setup(db, runner).deps, 'r1', { readOnly: true });
+    expect(ro.readOnly).toBe(true);
+    await ro.resume();
+    await expect(ro.continueRun({ maxPoolSize: 9 })).rejects.toThrow(/read-only/);
+    expect(runner.requests).toEqual([]);
     const c = await RunController.open(setup(db, runner).deps, 'r1', { readOnly: false });
-    expect(c.readOnly).toBe(true);
+    expect(c.readOnly).toBe(false);
     await c.resume();
+    await c.idle();
+    expect(c.view.state.status).toBe('finished');
     expect(runner.requests).toEqual([]);
     expect(c.view.state.pool.length).toBeGreaterThanOrEqual(2);
     expect(c.view.state.pool.length).toBe((await listPoints(db, 'r1')).records.length);
