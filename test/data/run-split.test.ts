@@ -67,6 +67,16 @@ describe('makeRunSplit / phaseSplit', () => {
     expect(phaseSplit(makeRunSplit(labels, opts, createRng(5)), 0.1).val.length).toBe(16);
   });
 
+  it('holds out no test examples from a class too small to also train and validate', () => {
+    const few = Uint8Array.from([0, 0, 1, 1, 1, 2, 2, 2, 2]);
+    const run = makeRunSplit(few, { numClasses: 3, examplesPerClass: null, testFraction: 0.1 }, createRng(1));
+    expect(Array.from(run.heldOutTest).map((i) => few[i])).toEqual([1, 2]);
+    expect(run.classCounts).toEqual([2, 2, 3]);
+    const { train, val } = phaseSplit(run, 0.1);
+    expect(Array.from(val).map((i) => few[i]).sort()).toEqual([0, 1, 2]);
+    expect(train).toHaveLength(4);
+  });
+
   it('names bad input', () => {
     expect(() => makeRunSplit(labels, { ...opts, numClasses: 2 }, createRng(1))).toThrow(/labels\[\d+\] = 2 is not a class index in \[0, 2\)/);
     expect(() => makeRunSplit(labels, { ...opts, examplesPerClass: 0 }, createRng(1))).toThrow(/examplesPerClass must be an integer ≥ 1 or null, got 0/);

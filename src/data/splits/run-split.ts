@@ -42,6 +42,14 @@ export function valCount(n: number, f: number): number {
   return f > 0 && n >= 2 ? Math.min(n - 1, Math.max(1, k)) : Math.min(n, k);
 }
 
+/**
+ * How many of a class's n examples the held-out test part takes: valCount(n, f), but none from a class of
+ * fewer than three, which needs its examples to train and validate on.
+ */
+export function heldOutCount(n: number, f: number): number {
+  return f > 0 && n >= 3 ? valCount(n, f) : 0;
+}
+
 function checkFraction(name: string, f: number): void {
   if (!(f >= 0 && f < 1)) throw new Error(`${name} must be in [0, 1), got ${f}`);
 }
@@ -49,7 +57,7 @@ function checkFraction(name: string, f: number): void {
 /**
  * Draws the run's split of a training split with `labels` (uint8 class indices in [0, numClasses)): one
  * random permutation per class (consuming `rng` in class order, so the same seed gives the same split),
- * of which the first round(n_c · testFraction) examples form the held-out test part and the next
+ * of which the first heldOutCount(n_c, testFraction) examples form the held-out test part and the next
  * `examplesPerClass` (or all the rest) the run's examples. Throws when a label is out of range or an option
  * is invalid.
  */
@@ -68,7 +76,7 @@ export function makeRunSplit(labels: Uint8Array, opts: RunSplitOptions, rng: Uni
   const test: number[] = [];
   const kept: Int32Array[] = groups.map((group) => {
     const g = shuffleInPlace(Int32Array.from(group), rng);
-    const nTest = testFraction > 0 ? valCount(g.length, testFraction) : 0;
+    const nTest = heldOutCount(g.length, testFraction);
     test.push(...g.subarray(0, nTest));
     const rest = g.subarray(nTest);
     return examplesPerClass === null ? rest : rest.subarray(0, Math.min(examplesPerClass, rest.length));
