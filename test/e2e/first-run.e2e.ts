@@ -22,10 +22,7 @@ describe('first run: a time budget on MNIST', () => {
     await s.close();
   });
 
-  // Skipped: on a fresh profile the trainer worker's device measurement reports "done" but its result never
-  // reaches the page, so the time estimate (and a budget start) waits forever. This test found it on a clean
-  // checkout of main; it passed before the last merges of the day. Unskip with the fix.
-  it.skip('is the default choice, measures, explains its sizing, stops at the budget and learns', async () => {
+  it('is the default choice, measures, explains its sizing, stops at the budget and learns', async () => {
     const { page } = s;
     await page.goto('/?backends=cpu');
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('cpu');
