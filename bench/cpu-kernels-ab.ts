@@ -6,7 +6,7 @@
 // less on a shared machine. The two kernel sets alternate per configuration.
 // Usage: npx tsx bench/cpu-kernels-ab.ts [--batch 16] [--steps 1] [--archs-list seed,grown] [--sizes 28,14]
 
-import type { ModelDesc } from '../src/core/model-desc.ts';
+import type { ModelDesc } from '../src/core/space/model-desc.ts';
 import { registerFastCpuKernels, restoreStockCpuKernels } from '../src/ml/kernels/cpu/register.ts';
 import { buildNetwork } from '../src/ml/network.ts';
 import { trainPhase } from '../src/ml/train.ts';

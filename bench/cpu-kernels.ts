@@ -4,7 +4,7 @@
 //   [--sizes 28,14] [--top 15]
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../src/core/model-desc.ts';
+import type { ModelDesc } from '../src/core/space/model-desc.ts';
 import { registerFastCpuKernels, restoreStockCpuKernels } from '../src/ml/kernels/cpu/register.ts';
 import { buildNetwork } from '../src/ml/network.ts';
 import { trainPhase } from '../src/ml/train.ts';

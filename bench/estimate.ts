@@ -5,7 +5,7 @@
 
 import { estimateSearch } from '../src/core/budget/estimate.ts';
 import { makePreset } from '../src/core/presets.ts';
-import type { PresetName } from '../src/core/training-config.ts';
+import type { PresetName } from '../src/core/training/training-config.ts';
 import { loadDatasetFromDisk } from '../src/cli/load-dataset.ts';
 import { runHeadlessSearch } from '../src/cli/headless-search.ts';
 import { summarizeDataset } from '../src/data/dataset.ts';

@@ -3,9 +3,9 @@
 // shared reference point (1.1 × the largest MAdd seen, error 1), normalised by the reference box, mean ± sd.
 // Usage: npx tsx bench/search-quality.ts [--seeds 3] [--jobs 8]
 
-import { poolHypervolume } from '../src/core/hypervolume.ts';
+import { poolHypervolume } from '../src/core/pareto/hypervolume.ts';
 import { makePreset } from '../src/core/presets.ts';
-import type { SearchStrategy } from '../src/core/scheduler-types.ts';
+import type { SearchStrategy } from '../src/core/scheduler/types.ts';
 import { runHeadlessSearch } from '../src/cli/headless-search.ts';
 import { flag, numFlag, saveResult, useBackend } from './lib.ts';
 import { mnist14 } from './mnist-small.ts';

@@ -2,8 +2,8 @@
 // synthetic phase), the plain tf.layers model of the same description, and a large matrix multiply.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../src/core/model-desc.ts';
-import type { PhaseRecipe } from '../src/core/training-config.ts';
+import type { ModelDesc } from '../src/core/space/model-desc.ts';
+import type { PhaseRecipe } from '../src/core/training/training-config.ts';
 import { channelStats } from '../src/data/normalize.ts';
 import type { PhaseData } from '../src/ml/batches.ts';
 import { buildNetwork } from '../src/ml/network.ts';

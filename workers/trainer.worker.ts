@@ -15,7 +15,7 @@ import type { ExportedModel, MeasureProgress, ModelFormat, MeasureRequest, Point
 import type { DeviceCostModel } from '../src/core/budget/cost-model.ts';
 import { measureDevice } from '../src/ml/measure-device.ts';
 import { exportPointModel, exportPointOnnx, pointStats, predictTestImages, testPixels } from '../src/ml/point-model.ts';
-import type { ModelDesc } from '../src/core/model-desc.ts';
+import type { ModelDesc } from '../src/core/space/model-desc.ts';
 import type { NamedWeights } from '../src/core/weights.ts';
 
 let backend: Promise<BackendInfo> | null = null;

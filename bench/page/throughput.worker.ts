@@ -1,7 +1,7 @@
 // The browser bench's dedicated worker: selects one TF.js backend the way the app's trainer worker does and
 // runs the same throughput + utilisation measurement as bench/throughput.ts, so browser and Node agree.
 import * as Comlink from 'comlink';
-import { validateDesc } from '../../src/core/validate-desc.ts';
+import { validateDesc } from '../../src/core/space/validate-desc.ts';
 import { selectBackend } from '../../src/ml/backend.ts';
 import type { BackendName } from '../../src/ml/backend-types.ts';
 import grownJson from '../reference-archs/grown.json';

@@ -1,8 +1,8 @@
 // Command-line arguments of the headless runner (`npm run search -- …`), parsed and checked with errors
 // that name the flag, the value and what was expected.
 
-import type { SearchStrategy } from '../core/scheduler-types.ts';
-import type { PresetName } from '../core/training-config.ts';
+import type { SearchStrategy } from '../core/scheduler/types.ts';
+import type { PresetName } from '../core/training/training-config.ts';
 
 export type CliBackend = 'webgpu' | 'cpu' | 'auto';
 

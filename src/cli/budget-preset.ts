@@ -6,7 +6,7 @@ import type { DeviceCostModel } from '../core/budget/cost-model.ts';
 import { jobCosts } from '../core/budget/estimate.ts';
 import { sizeSearch, type SizedSearch } from '../core/budget/size-search.ts';
 import { makePreset } from '../core/presets.ts';
-import type { SearchPreset } from '../core/training-config.ts';
+import type { SearchPreset } from '../core/training/training-config.ts';
 import { summarizeDataset, type Dataset } from '../data/dataset.ts';
 import { measureDevice } from '../ml/measure-device.ts';
 

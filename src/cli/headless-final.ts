@@ -2,12 +2,12 @@
 // the app, run in-process after the search on one pool point, with a summary the CLI writes as JSON.
 
 import * as tf from '@tensorflow/tfjs';
-import { bestModels } from '../core/best.ts';
+import { bestModels } from '../core/pareto/best.ts';
 import { createFinalQueue, reduceFinal, type FinalOutput } from '../core/final/final-queue.ts';
 import { finalSpecWith, type FinalChoices } from '../core/final/final-spec.ts';
 import type { FinalTraining } from '../core/final/final-types.ts';
 import type { Job, PoolPoint } from '../core/search-types.ts';
-import type { SearchPreset } from '../core/training-config.ts';
+import type { SearchPreset } from '../core/training/training-config.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { runFinalJob } from '../ml/final-job.ts';
 import type { TrainProgress } from '../ml/train.ts';

@@ -3,16 +3,16 @@
 // TF.js memory before and after (what the memory benchmark reads).
 
 import * as tf from '@tensorflow/tfjs';
-import { buildFrontierExport, type FrontierExport } from '../core/export-format.ts';
-import { createScheduler, reduce } from '../core/scheduler.ts';
-import type { SchedulerConfig, SchedulerOutput, SchedulerState, SearchStrategy } from '../core/scheduler-types.ts';
+import { buildFrontierExport, type FrontierExport } from '../core/export/format.ts';
+import { createScheduler, reduce } from '../core/scheduler/scheduler.ts';
+import type { SchedulerConfig, SchedulerOutput, SchedulerState, SearchStrategy } from '../core/scheduler/types.ts';
 import type { Job, JobResult } from '../core/search-types.ts';
-import type { SearchPreset } from '../core/training-config.ts';
+import type { SearchPreset } from '../core/training/training-config.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { summarizeDataset, type Dataset } from '../data/dataset.ts';
 import { runJob } from '../ml/run-job.ts';
 import type { TrainProgress } from '../ml/train.ts';
-import { weightsKeyOf } from '../core/scheduler-jobs.ts';
+import { weightsKeyOf } from '../core/scheduler/jobs.ts';
 
 export interface JobRecord {
   jobId: string;

@@ -3,7 +3,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { frontierToCsv, type FrontierExport } from '../core/export-format.ts';
+import { frontierToCsv, type FrontierExport } from '../core/export/format.ts';
 import { makePreset } from '../core/presets.ts';
 import { APP_VERSION } from '../runtime/app-info.ts';
 import { USAGE, parseCliArgs, type CliArgs } from './args.ts';

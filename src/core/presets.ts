@@ -1,7 +1,7 @@
 // Search presets: the paper's canonical numbers, an evening-on-a-laptop search, a minutes-on-a-CPU test
 // preset, and the ECV 2022 variant of the paper preset.
 
-import type { PhaseRecipe, PresetName, SearchPreset } from './training-config.ts';
+import type { PhaseRecipe, PresetName, SearchPreset } from './training/training-config.ts';
 
 /** Archai's shared recipe (darts.yaml): SGD 0.9, wd 3e-4, clip 5, cosine to 0.001. */
 const BASE_RECIPE: PhaseRecipe = {

@@ -1,6 +1,6 @@
 // The records a search is made of: jobs, their results, and the pool points they produce.
 
-import type { ChoiceDesc, MacroTriple, ModelDesc } from './model-desc.ts';
+import type { ChoiceDesc, MacroTriple, ModelDesc } from './space/model-desc.ts';
 import type { FinalSpec } from './final/final-spec.ts';
 
 /**

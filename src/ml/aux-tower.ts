@@ -3,8 +3,8 @@
 // counted in the model's parameters (tensorwatch counts only modules that ran in an eval pass, spec §6).
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../core/model-desc.ts';
-import { cellPlans, type CellPlan } from '../core/shapes.ts';
+import type { ModelDesc } from '../core/space/model-desc.ts';
+import { cellPlans, type CellPlan } from '../core/space/shapes.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { weightValues } from '../core/weights.ts';
 import { batchNormLayer } from './ops/batch-norm.ts';

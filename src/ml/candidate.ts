@@ -1,8 +1,8 @@
 // The Petridish candidate node of the search phase: Σ_j Σ_p α[j][p]·prim_p(sg(x_j)), then stop-forward.
 
 import * as tf from '@tensorflow/tfjs';
-import type { CellTemplate, NodeDesc } from '../core/model-desc.ts';
-import { inputLabel } from '../core/shapes.ts';
+import type { CellTemplate, NodeDesc } from '../core/space/model-desc.ts';
+import { inputLabel } from '../core/space/shapes.ts';
 import type { Layer, Mode } from './ops/layer.ts';
 import { buildPrimitive, zeroOutput } from './ops/primitives.ts';
 import { stopForward, stopGradient } from './ops/stop-grad.ts';

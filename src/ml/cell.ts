@@ -1,9 +1,9 @@
 // One cell: pre-processing of its two inputs, its nodes (sum, candidate, multi) and the output projection.
 
 import * as tf from '@tensorflow/tfjs';
-import type { CellPlan } from '../core/shapes.ts';
-import { inputLabel } from '../core/shapes.ts';
-import type { NodeDesc } from '../core/model-desc.ts';
+import type { CellPlan } from '../core/space/shapes.ts';
+import { inputLabel } from '../core/space/shapes.ts';
+import type { NodeDesc } from '../core/space/model-desc.ts';
 import { buildCandidate, type NodeLayer } from './candidate.ts';
 import { batchNormLayer } from './ops/batch-norm.ts';
 import { dropPath, dropsPath, withDropPath } from './ops/drop-path.ts';

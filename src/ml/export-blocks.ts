@@ -2,7 +2,7 @@
 // standard tf.layers only, and queues the trained tensors it needs, found by weight path, for copying in.
 
 import * as tf from '@tensorflow/tfjs';
-import type { PrimitiveName, Stride } from '../core/model-desc.ts';
+import type { PrimitiveName, Stride } from '../core/space/model-desc.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { weightValues } from '../core/weights.ts';
 import { BN_EPS } from './ops/batch-norm.ts';

@@ -3,8 +3,8 @@
 // inference mode.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc, NodeDesc } from '../core/model-desc.ts';
-import { cellPlans, downsampleOf, inputLabel, stemPlan, type CellPlan } from '../core/shapes.ts';
+import type { ModelDesc, NodeDesc } from '../core/space/model-desc.ts';
+import { cellPlans, downsampleOf, inputLabel, stemPlan, type CellPlan } from '../core/space/shapes.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import type { ChannelStats } from '../data/normalize.ts';
 import {

@@ -6,7 +6,7 @@
 import type { FinalTestScore } from '../core/final/final-queue.ts';
 import { deriveSeed } from '../core/rng.ts';
 import type { TestSource } from '../core/search-types.ts';
-import type { SearchPreset } from '../core/training-config.ts';
+import type { SearchPreset } from '../core/training/training-config.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { augmentPolicy } from '../data/augment.ts';
 import { channelStats } from '../data/normalize.ts';

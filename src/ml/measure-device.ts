@@ -4,11 +4,11 @@
 // cancellation.
 
 import { fitStepLine, networkSize, singleSampleLine, type DeviceCostModel, type NetworkSize, type StepLine, type StepSample } from '../core/budget/cost-model.ts';
-import type { ModelDesc, SearchSpaceName } from '../core/model-desc.ts';
-import { STEM_STRIDE } from '../core/primitives.ts';
+import type { ModelDesc, SearchSpaceName } from '../core/space/model-desc.ts';
+import { STEM_STRIDE } from '../core/space/primitives.ts';
 import { createRng } from '../core/rng.ts';
-import { buildSeedDesc } from '../core/seeds.ts';
-import type { PhaseRecipe } from '../core/training-config.ts';
+import { buildSeedDesc } from '../core/space/seeds.ts';
+import type { PhaseRecipe } from '../core/training/training-config.ts';
 import type { ImageShape } from '../data/dataset.ts';
 import { channelStats } from '../data/normalize.ts';
 import type { PhaseData } from './batches.ts';

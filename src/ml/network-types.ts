@@ -2,7 +2,7 @@
 // forward function over the description.
 
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../core/model-desc.ts';
+import type { ModelDesc } from '../core/space/model-desc.ts';
 import type { InheritanceReport } from '../core/search-types.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import type { DropPathSetting } from './ops/drop-path.ts';

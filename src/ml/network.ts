@@ -1,10 +1,10 @@
 // Builds a TF.js network from a model description: named variables plus a forward function (the anatomy
-// shared with the cost counter in src/core/cost.ts).
+// shared with the cost counter in src/core/cost/cost.ts).
 
 import * as tf from '@tensorflow/tfjs';
-import type { CellKind, ModelDesc, NodeDesc } from '../core/model-desc.ts';
+import type { CellKind, ModelDesc, NodeDesc } from '../core/space/model-desc.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
-import { cellPlans, downsampleOf, headInChannels, stemPlan } from '../core/shapes.ts';
+import { cellPlans, downsampleOf, headInChannels, stemPlan } from '../core/space/shapes.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { auxTowerPlan, buildAuxTower, type AuxTower } from './aux-tower.ts';
 import { buildCell } from './cell.ts';

@@ -3,9 +3,9 @@
 // that baked in.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../core/model-desc.ts';
+import type { ModelDesc } from '../core/space/model-desc.ts';
 import type { PointStage } from '../core/search-types.ts';
-import type { SearchPreset } from '../core/training-config.ts';
+import type { SearchPreset } from '../core/training/training-config.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import type { Dataset, DatasetSplit } from '../data/dataset.ts';
 import { normalizeImages, type ChannelStats } from '../data/normalize.ts';

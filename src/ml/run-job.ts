@@ -3,13 +3,13 @@
 // for a seed or post-training job measure test accuracy.
 
 import type { CandidateChoices, InheritanceReport, Job, JobResult, TestScore } from '../core/search-types.ts';
-import type { ModelDesc, NodeDesc } from '../core/model-desc.ts';
-import type { PhaseRecipe, SearchPreset } from '../core/training-config.ts';
+import type { ModelDesc, NodeDesc } from '../core/space/model-desc.ts';
+import type { PhaseRecipe, SearchPreset } from '../core/training/training-config.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
-import { finalizeCandidate, insertCandidate } from '../core/grow.ts';
-import { checkStartWeights } from '../core/scheduler-jobs.ts';
+import { finalizeCandidate, insertCandidate } from '../core/space/grow.ts';
+import { checkStartWeights } from '../core/scheduler/jobs.ts';
 import { makeRunSplit, phaseSplit, type RunSplit } from '../data/splits/run-split.ts';
 import { HELD_OUT_TEST_FRACTION, chooseTestSet, hasOwnTestSplit, type TestSet } from '../data/splits/test-set.ts';
 import { channelStats, type ChannelStats } from '../data/normalize.ts';

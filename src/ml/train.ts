@@ -4,12 +4,12 @@
 // epoch) that a resumed run continues from exactly.
 
 import * as tf from '@tensorflow/tfjs';
-import type { PhaseRecipe } from '../core/training-config.ts';
+import type { PhaseRecipe } from '../core/training/training-config.ts';
 import type { EpochMetrics, EpochPosition } from '../core/search-types.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import type { Rng } from '../core/rng.ts';
 import { createRng, createRngFromState } from '../core/rng.ts';
-import { cosineLr } from '../core/lr-schedule.ts';
+import { cosineLr } from '../core/training/lr-schedule.ts';
 import type { Network, StatUpdate } from './network-types.ts';
 import type { Batch, PhaseData } from './batches.ts';
 import { batchRanges, disposeBatch, epochOrder, makeBatch } from './batches.ts';

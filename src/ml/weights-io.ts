@@ -2,9 +2,9 @@
 // projection's per-node row blocks), and the zeroed projection rows of a freshly finalised node.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../core/model-desc.ts';
+import type { ModelDesc } from '../core/space/model-desc.ts';
 import type { InheritanceReport } from '../core/search-types.ts';
-import { cellPlans } from '../core/shapes.ts';
+import { cellPlans } from '../core/space/shapes.ts';
 import { weightValues, type NamedWeights, type WeightSpec } from '../core/weights.ts';
 import type { Network } from './network-types.ts';
 

@@ -12,7 +12,7 @@ import {
   type ReadList,
   type RunRecord,
 } from './records.ts';
-import { describeIssues } from '../core/export-schema.ts';
+import { describeIssues } from '../core/export/schema.ts';
 import { checkWrite, readList, writeTx } from './repo-helpers.ts';
 import { weightsRecord } from './weights-repo.ts';
 

@@ -12,8 +12,8 @@ import {
   searchPresetSchema,
   type RunStatus,
   type RunStrategy,
-} from '../core/export-schema.ts';
-import type { SearchPreset } from '../core/training-config.ts';
+} from '../core/export/schema.ts';
+import type { SearchPreset } from '../core/training/training-config.ts';
 import { finalTrainingSchema } from '../core/final/final-schema.ts';
 import type { FinalTraining } from '../core/final/final-types.ts';
 import type { EpochMetrics, EpochPosition, Job, PoolPoint } from '../core/search-types.ts';

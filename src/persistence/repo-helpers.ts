@@ -2,7 +2,7 @@
 // and running a write transaction that either lands whole or is aborted with a clear error.
 
 import type { z } from 'zod';
-import { describeIssues } from '../core/export-schema.ts';
+import { describeIssues } from '../core/export/schema.ts';
 import { errorText } from './db.ts';
 import { isQuotaError, mapQuotaError } from './quota.ts';
 import type { ReadList, ReadOne, RecordProblem } from './records.ts';

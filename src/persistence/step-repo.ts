@@ -4,7 +4,7 @@
 // steps leaves a run whose snapshot, jobs and points agree.
 
 import type { NamedWeights } from '../core/weights.ts';
-import { describeIssues } from '../core/export-schema.ts';
+import { describeIssues } from '../core/export/schema.ts';
 import type { PetridishDb } from './db.ts';
 import { jobRecordSchema, pointRecordSchema, runRecordSchema, type JobRecord, type PointRecord, type RunRecord } from './records.ts';
 import { checkWrite, writeTx } from './repo-helpers.ts';

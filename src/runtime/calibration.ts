@@ -3,7 +3,7 @@
 // for the page's lifetime (the time estimate of every preset and the budget sizing share one measurement).
 import * as Comlink from 'comlink';
 import type { DeviceCostModel } from '../core/budget/cost-model.ts';
-import type { SearchSpaceName } from '../core/model-desc.ts';
+import type { SearchSpaceName } from '../core/space/model-desc.ts';
 import type { ImageShape } from '../data/dataset.ts';
 import type { MeasureProgress } from '../shared/worker-api.ts';
 import type { WorkerPool } from './worker-pool.ts';

@@ -3,13 +3,13 @@
 // side effects (start or cancel jobs), so a browser killed between two writes leaves a consistent run. A write
 // that fails (full quota, aborted transaction, closed database) pauses the run with a message saying what was
 // not saved; the unsaved steps are kept and written on resume. Every event goes through one queue.
-import { reduce, restore, snapshot } from '../core/scheduler.ts';
-import { createScheduler } from '../core/scheduler.ts';
-import type { SchedulerCommand, SchedulerEvent, SchedulerOutput, SchedulerState, RunSnapshot } from '../core/scheduler-types.ts';
-import type { StopLimits } from '../core/stop-rules.ts';
-import { stopReason } from '../core/stop-rules.ts';
+import { reduce, restore, snapshot } from '../core/scheduler/scheduler.ts';
+import { createScheduler } from '../core/scheduler/scheduler.ts';
+import type { SchedulerCommand, SchedulerEvent, SchedulerOutput, SchedulerState, RunSnapshot } from '../core/scheduler/types.ts';
+import type { StopLimits } from '../core/scheduler/stop-rules.ts';
+import { stopReason } from '../core/scheduler/stop-rules.ts';
 import type { Job, JobResult } from '../core/search-types.ts';
-import { checkStartWeights } from '../core/scheduler-jobs.ts';
+import { checkStartWeights } from '../core/scheduler/jobs.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { getCheckpoint, putCheckpoint } from '../persistence/checkpoint-repo.ts';
 import { listJobs } from '../persistence/job-repo.ts';

@@ -1,6 +1,6 @@
 // The run controller's public types (runner, live job progress, the view it publishes, its dependencies) and
 // the small helpers that map between a stored run and the scheduler.
-import type { SchedulerConfig, SchedulerState } from '../core/scheduler-types.ts';
+import type { SchedulerConfig, SchedulerState } from '../core/scheduler/types.ts';
 import type { PetridishDb } from '../persistence/db.ts';
 import type { RunRecord, RunStatus } from '../persistence/records.ts';
 import type { WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
@@ -76,4 +76,4 @@ export function configOf(run: RunRecord): SchedulerConfig {
   };
 }
 
-export { weightsKeyOf } from '../core/scheduler-jobs.ts';
+export { weightsKeyOf } from '../core/scheduler/jobs.ts';

@@ -1,7 +1,7 @@
 // What one scheduler step writes (the records of its commands, gathered for one transaction) and the message
 // a failed write shows: what was not saved and what to do.
 
-import type { SchedulerCommand } from '../core/scheduler-types.ts';
+import type { SchedulerCommand } from '../core/scheduler/types.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { errorText } from '../persistence/db.ts';
 import { isQuotaError } from '../persistence/quota.ts';

@@ -1,11 +1,11 @@
 // The interface between the page and a trainer worker. Both sides import it as a type; only plain data
 // crosses (descriptions, configurations, metrics), and weights travel as transferred ArrayBuffers.
-import type { ModelDesc } from '../core/model-desc.ts';
+import type { ModelDesc } from '../core/space/model-desc.ts';
 import type { EpochMetrics, EpochPosition, Job, JobResult, PointStage } from '../core/search-types.ts';
-import type { SearchPreset } from '../core/training-config.ts';
+import type { SearchPreset } from '../core/training/training-config.ts';
 import type { BackendInfo, BackendName } from '../ml/backend-types.ts';
 import type { DeviceCostModel } from '../core/budget/cost-model.ts';
-import type { SearchSpaceName } from '../core/model-desc.ts';
+import type { SearchSpaceName } from '../core/space/model-desc.ts';
 import type { ImageShape } from '../data/dataset.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import type { FinalTestScore } from '../core/final/final-queue.ts';

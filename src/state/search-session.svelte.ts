@@ -1,13 +1,13 @@
 // The page's reactive state: the device, the stored runs, the open run and its derived frontier. Views read
 // it and call its methods; the work itself happens in src/runtime and the trainer workers.
-import { bestModels } from '../core/best.ts';
-import { buildFrontierExport, frontierMembership, parseFrontierExport, poolToCsv } from '../core/export-format.ts';
+import { bestModels } from '../core/pareto/best.ts';
+import { buildFrontierExport, frontierMembership, parseFrontierExport, poolToCsv } from '../core/export/format.ts';
 import { makePreset, type PresetOverrides } from '../core/presets.ts';
-import { continueLimits } from '../core/stop-rules.ts';
-import type { SchedulerConfig } from '../core/scheduler-types.ts';
-import { testScoreOf } from '../core/scheduler-jobs.ts';
+import { continueLimits } from '../core/scheduler/stop-rules.ts';
+import type { SchedulerConfig } from '../core/scheduler/types.ts';
+import { testScoreOf } from '../core/scheduler/jobs.ts';
 import type { PoolPoint } from '../core/search-types.ts';
-import type { PresetName } from '../core/training-config.ts';
+import type { PresetName } from '../core/training/training-config.ts';
 import type { DatasetSummary } from '../data/dataset.ts';
 import type { BackendInfo } from '../ml/backend-types.ts';
 import { DEFAULT_DB_NAME, openPetridishDb, type PetridishDb } from '../persistence/db.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { parseFrontierExport } from '../../src/core/export-format.ts';
+import { parseFrontierExport } from '../../src/core/export/format.ts';
 import { execFileSync } from 'node:child_process';
 import { USAGE, parseCliArgs } from '../../src/cli/args.ts';
 import { PRESETS } from '../../src/core/presets.ts';

@@ -1,8 +1,8 @@
 // Best-model reporting: lowest error overall and under a MAdd budget.
 
 import { describe, expect, it } from 'vitest';
-import { bestModels } from '../../src/core/best.ts';
-import { epsBand, lowerConvexHull } from '../../src/core/hull.ts';
+import { bestModels } from '../../src/core/pareto/best.ts';
+import { epsBand, lowerConvexHull } from '../../src/core/pareto/hull.ts';
 import { fakePoint } from './pool-fixtures.ts';
 
 describe('bestModels', () => {

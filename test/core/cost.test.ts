@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { countCost, formatMadd } from '../../src/core/cost.ts';
-import { finalizeCandidate, insertCandidate } from '../../src/core/grow.ts';
+import { countCost, formatMadd } from '../../src/core/cost/cost.ts';
+import { finalizeCandidate, insertCandidate } from '../../src/core/space/grow.ts';
 import { threeCellDesc, tinyDesc } from './desc-fixtures.ts';
-import type { ModelDesc } from '../../src/core/model-desc.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
 
 const layer = (desc: ModelDesc, path: string) => {
   const l = countCost(desc).layers.find((x) => x.path === path);

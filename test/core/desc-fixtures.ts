@@ -1,6 +1,6 @@
 // Small hand-written descriptions shared by the core tests.
 
-import type { CellTemplate, ModelDesc, SearchSpaceName } from '../../src/core/model-desc.ts';
+import type { CellTemplate, ModelDesc, SearchSpaceName } from '../../src/core/space/model-desc.ts';
 
 export function oneNodeTemplate(kind: 'normal' | 'reduction'): CellTemplate {
   const s = kind === 'reduction' ? 2 : 1;

@@ -8,7 +8,7 @@ import {
   parseFrontierExport,
   poolToCsv,
   type FrontierExport,
-} from '../../src/core/export-format.ts';
+} from '../../src/core/export/format.ts';
 import { makePoint, makeRunInfo } from './frontier-fixtures.ts';
 
 const choices = {

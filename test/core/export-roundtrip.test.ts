@@ -4,7 +4,7 @@
 // write, naming the field.
 
 import { describe, expect, it } from 'vitest';
-import { FrontierFormatError, buildFrontierExport, parseFrontierExport } from '../../src/core/export-format.ts';
+import { FrontierFormatError, buildFrontierExport, parseFrontierExport } from '../../src/core/export/format.ts';
 import type { EpochMetrics, PoolPoint } from '../../src/core/search-types.ts';
 import { createRng, type Rng } from '../../src/core/rng.ts';
 import { makePoint, makeRunInfo, tinyDesc } from './frontier-fixtures.ts';

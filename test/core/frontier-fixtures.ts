@@ -1,11 +1,11 @@
 // Small valid records (description, preset, dataset summary, pool points, run) shared by the export and
 // persistence tests.
 
-import type { ModelDesc } from '../../src/core/model-desc.ts';
-import type { PhaseRecipe, SearchPreset } from '../../src/core/training-config.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
+import type { PhaseRecipe, SearchPreset } from '../../src/core/training/training-config.ts';
 import type { PoolPoint } from '../../src/core/search-types.ts';
 import type { DatasetSummary } from '../../src/data/dataset.ts';
-import type { FrontierRunInfo } from '../../src/core/export-format.ts';
+import type { FrontierRunInfo } from '../../src/core/export/format.ts';
 
 export function tinyDesc(nodes = 1): ModelDesc {
   // Inputs s0 and s1 of a reduction cell are halved, so its edges from them need stride 2.

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { finalizeCandidate, insertCandidate, macroOf } from '../../src/core/grow.ts';
-import type { ModelDesc, NodeDesc } from '../../src/core/model-desc.ts';
-import { CANDIDATE_PRIMITIVES } from '../../src/core/primitives.ts';
+import { finalizeCandidate, insertCandidate, macroOf } from '../../src/core/space/grow.ts';
+import type { ModelDesc, NodeDesc } from '../../src/core/space/model-desc.ts';
+import { CANDIDATE_PRIMITIVES } from '../../src/core/space/primitives.ts';
 import { createRng } from '../../src/core/rng.ts';
-import { buildSeedDesc } from '../../src/core/seeds.ts';
-import { validateDesc } from '../../src/core/validate-desc.ts';
+import { buildSeedDesc } from '../../src/core/space/seeds.ts';
+import { validateDesc } from '../../src/core/space/validate-desc.ts';
 
 const seed = (): ModelDesc =>
   buildSeedDesc({

@@ -1,8 +1,8 @@
 // Lower convex hull and ε-band against O(n³) brute-force definitions on many random integer point sets.
 
 import { describe, expect, it } from 'vitest';
-import { HULL_TOLERANCE, epsBand, lowerConvexHull, xOrder } from '../../src/core/hull.ts';
-import type { XY } from '../../src/core/hull.ts';
+import { HULL_TOLERANCE, epsBand, lowerConvexHull, xOrder } from '../../src/core/pareto/hull.ts';
+import type { XY } from '../../src/core/pareto/hull.ts';
 import { createRng } from '../../src/core/rng.ts';
 import type { Rng } from '../../src/core/rng.ts';
 
@@ -161,7 +161,7 @@ describe('epsBand', () => {
 
 // Adversarial sets: equal costs, one-ulp differences, exact duplicates and (rounded) collinear points, at the
 // scale of real pools (MAdd up to 1e9, error in [0, 1]). The brute-force definition states the tolerance rules
-// of src/core/hull.ts independently: same-cost groups, the decreasing rule and convexity within the tolerance.
+// of src/core/pareto/hull.ts independently: same-cost groups, the decreasing rule and convexity within the tolerance.
 
 const bits = new DataView(new ArrayBuffer(8));
 /** The double `k` units in the last place above `v` (v ≥ 0). */

@@ -1,8 +1,8 @@
 // 2-D hypervolume against a brute-force union of boxes on a compressed grid.
 
 import { describe, expect, it } from 'vitest';
-import { hypervolume2d, poolHypervolume } from '../../src/core/hypervolume.ts';
-import type { XY } from '../../src/core/hull.ts';
+import { hypervolume2d, poolHypervolume } from '../../src/core/pareto/hypervolume.ts';
+import type { XY } from '../../src/core/pareto/hull.ts';
 import { createRng } from '../../src/core/rng.ts';
 
 function bruteArea(points: readonly XY[], ref: XY): number {

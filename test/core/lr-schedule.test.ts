@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cosineLr } from '../../src/core/lr-schedule.ts';
+import { cosineLr } from '../../src/core/training/lr-schedule.ts';
 
 describe('cosineLr', () => {
   const r = { lr: 0.025, minLr: 0.001, epochs: 10 };

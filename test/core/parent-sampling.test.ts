@@ -1,7 +1,7 @@
 // Parent sampling: the weight formula, band membership, and draw frequencies over many seeded draws.
 
 import { describe, expect, it } from 'vitest';
-import { bandPoints, drawIndex, sampleParent, samplingWeights } from '../../src/core/parent-sampling.ts';
+import { bandPoints, drawIndex, sampleParent, samplingWeights } from '../../src/core/pareto/parent-sampling.ts';
 import { createRng } from '../../src/core/rng.ts';
 import { fakePoint } from './pool-fixtures.ts';
 

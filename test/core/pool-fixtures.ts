@@ -1,6 +1,6 @@
 // Minimal pool points for the core tests: only the fields that hull, sampling and best-model logic read matter.
 
-import type { ModelDesc } from '../../src/core/model-desc.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
 import type { PoolPoint } from '../../src/core/search-types.ts';
 
 const DESC: ModelDesc = {

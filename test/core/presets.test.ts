@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ECV2022_PRESET, makePreset, PRESETS } from '../../src/core/presets.ts';
-import { seedDescs } from '../../src/core/seeds.ts';
-import { validateDesc } from '../../src/core/validate-desc.ts';
+import { seedDescs } from '../../src/core/space/seeds.ts';
+import { validateDesc } from '../../src/core/space/validate-desc.ts';
 
 describe('presets', () => {
   it('paper has the canonical numbers', () => {

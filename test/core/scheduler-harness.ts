@@ -1,12 +1,12 @@
 // A fake runtime for the scheduler tests: it carries out commands on a virtual clock and answers with
 // deterministic fake results (a job's outcome depends only on the job), logging every event it feeds in.
 
-import { insertCandidate, finalizeCandidate } from '../../src/core/grow.ts';
+import { insertCandidate, finalizeCandidate } from '../../src/core/space/grow.ts';
 import { deriveSeed } from '../../src/core/rng.ts';
-import { reduce } from '../../src/core/scheduler.ts';
-import type { SchedulerConfig, SchedulerEvent, SchedulerOutput, SchedulerState } from '../../src/core/scheduler.ts';
+import { reduce } from '../../src/core/scheduler/scheduler.ts';
+import type { SchedulerConfig, SchedulerEvent, SchedulerOutput, SchedulerState } from '../../src/core/scheduler/scheduler.ts';
 import type { Job, JobResult } from '../../src/core/search-types.ts';
-import type { SearchPreset } from '../../src/core/training-config.ts';
+import type { SearchPreset } from '../../src/core/training/training-config.ts';
 
 const RECIPE = {
   epochs: 1,

@@ -1,8 +1,8 @@
 // The `jobInterrupted` event: a job stopped on request returns to the queue's front without counting a try.
 
 import { describe, expect, it } from 'vitest';
-import { createScheduler, reduce } from '../../src/core/scheduler.ts';
-import type { SchedulerState } from '../../src/core/scheduler.ts';
+import { createScheduler, reduce } from '../../src/core/scheduler/scheduler.ts';
+import type { SchedulerState } from '../../src/core/scheduler/scheduler.ts';
 import { testConfig } from './scheduler-harness.ts';
 
 const T0 = 1_700_000_000_000;

@@ -2,8 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.ts';
-import { createScheduler } from '../../src/core/scheduler.ts';
-import { randomMacro } from '../../src/core/scheduler-jobs.ts';
+import { createScheduler } from '../../src/core/scheduler/scheduler.ts';
+import { randomMacro } from '../../src/core/scheduler/jobs.ts';
 import { Sim, testConfig } from './scheduler-harness.ts';
 
 const T0 = 1_700_000_000_000;

@@ -2,8 +2,8 @@
 // records, `queued`) and continuing a run that has ended.
 
 import { describe, expect, it } from 'vitest';
-import { createScheduler, reduce, restore, snapshot } from '../../src/core/scheduler.ts';
-import type { SchedulerEvent, SchedulerState } from '../../src/core/scheduler.ts';
+import { createScheduler, reduce, restore, snapshot } from '../../src/core/scheduler/scheduler.ts';
+import type { SchedulerEvent, SchedulerState } from '../../src/core/scheduler/scheduler.ts';
 import type { Job } from '../../src/core/search-types.ts';
 import { Sim, testConfig } from './scheduler-harness.ts';
 

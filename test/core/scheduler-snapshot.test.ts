@@ -3,8 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.ts';
-import { createScheduler, reduce, restore, snapshot } from '../../src/core/scheduler.ts';
-import type { SchedulerEvent, SchedulerState } from '../../src/core/scheduler.ts';
+import { createScheduler, reduce, restore, snapshot } from '../../src/core/scheduler/scheduler.ts';
+import type { SchedulerEvent, SchedulerState } from '../../src/core/scheduler/scheduler.ts';
 import { Sim, testConfig } from './scheduler-harness.ts';
 
 const T0 = 1_700_000_000_000;

@@ -2,12 +2,12 @@
 // retries and failures, pause/resume/stop.
 
 import { describe, expect, it } from 'vitest';
-import { countCost } from '../../src/core/cost.ts';
-import { bestModels } from '../../src/core/best.ts';
-import { frontierMembership } from '../../src/core/export-format.ts';
-import { createScheduler, reduce } from '../../src/core/scheduler.ts';
-import type { SchedulerCommand, SchedulerState } from '../../src/core/scheduler.ts';
-import { seedDescs } from '../../src/core/seeds.ts';
+import { countCost } from '../../src/core/cost/cost.ts';
+import { bestModels } from '../../src/core/pareto/best.ts';
+import { frontierMembership } from '../../src/core/export/format.ts';
+import { createScheduler, reduce } from '../../src/core/scheduler/scheduler.ts';
+import type { SchedulerCommand, SchedulerState } from '../../src/core/scheduler/scheduler.ts';
+import { seedDescs } from '../../src/core/space/seeds.ts';
 import type { Job } from '../../src/core/search-types.ts';
 import { Sim, fakeResult, testConfig, testPreset } from './scheduler-harness.ts';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cellKinds, reductionIndices } from '../../src/core/model-desc.ts';
-import type { CellKind, ModelDesc } from '../../src/core/model-desc.ts';
+import { cellKinds, reductionIndices } from '../../src/core/space/model-desc.ts';
+import type { CellKind, ModelDesc } from '../../src/core/space/model-desc.ts';
 import { makePreset } from '../../src/core/presets.ts';
-import { SEED_EDGE_OPS } from '../../src/core/primitives.ts';
+import { SEED_EDGE_OPS } from '../../src/core/space/primitives.ts';
 import { createRng } from '../../src/core/rng.ts';
-import { buildSeedDesc, randomCellTemplate, seedDescs, seedGrid } from '../../src/core/seeds.ts';
-import { validateDesc } from '../../src/core/validate-desc.ts';
+import { buildSeedDesc, randomCellTemplate, seedDescs, seedGrid } from '../../src/core/space/seeds.ts';
+import { validateDesc } from '../../src/core/space/validate-desc.ts';
 
 const CIFAR = { height: 32, width: 32, channels: 3 };
 

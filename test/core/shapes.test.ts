@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { insertCandidate } from '../../src/core/grow.ts';
-import { cellPlans, headInChannels, inputLabel, stemPlan } from '../../src/core/shapes.ts';
+import { insertCandidate } from '../../src/core/space/grow.ts';
+import { cellPlans, headInChannels, inputLabel, stemPlan } from '../../src/core/space/shapes.ts';
 import { threeCellDesc, tinyDesc } from './desc-fixtures.ts';
 
 describe('shapes', () => {

@@ -1,7 +1,7 @@
 // Each stop rule fires on its own and only past its limit.
 
 import { describe, expect, it } from 'vitest';
-import { continueLimits, stopReason } from '../../src/core/stop-rules.ts';
+import { continueLimits, stopReason } from '../../src/core/scheduler/stop-rules.ts';
 
 const none = { maxMadd: null, maxPoolSize: null, maxSeconds: null };
 const pool = [

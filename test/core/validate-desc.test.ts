@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { countCost } from '../../src/core/cost.ts';
-import { finalizeCandidate, insertCandidate } from '../../src/core/grow.ts';
-import type { ModelDesc } from '../../src/core/model-desc.ts';
+import { countCost } from '../../src/core/cost/cost.ts';
+import { finalizeCandidate, insertCandidate } from '../../src/core/space/grow.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
 import { makePreset } from '../../src/core/presets.ts';
 import { createRng } from '../../src/core/rng.ts';
 import type { Rng } from '../../src/core/rng.ts';
-import { seedDescs } from '../../src/core/seeds.ts';
-import { DescError, validateDesc } from '../../src/core/validate-desc.ts';
+import { seedDescs } from '../../src/core/space/seeds.ts';
+import { DescError, validateDesc } from '../../src/core/space/validate-desc.ts';
 import { threeCellDesc, tinyDesc } from './desc-fixtures.ts';
 
 type Mut = (d: unknown) => void;

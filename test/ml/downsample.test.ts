@@ -4,13 +4,13 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countCost } from '../../src/core/cost.ts';
-import type { ModelDesc } from '../../src/core/model-desc.ts';
-import { modelDescSchema } from '../../src/core/export-schema.ts';
+import { countCost } from '../../src/core/cost/cost.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
+import { modelDescSchema } from '../../src/core/export/schema.ts';
 import { makePreset } from '../../src/core/presets.ts';
-import { seedDescs } from '../../src/core/seeds.ts';
-import { stemPlan } from '../../src/core/shapes.ts';
-import { DescError, validateDesc } from '../../src/core/validate-desc.ts';
+import { seedDescs } from '../../src/core/space/seeds.ts';
+import { stemPlan } from '../../src/core/space/shapes.ts';
+import { DescError, validateDesc } from '../../src/core/space/validate-desc.ts';
 import { buildNetwork } from '../../src/ml/network.ts';
 import { useBackend } from './backends.ts';
 import { maxAbsDiff, randomBatch, seedDesc } from './fixtures.ts';

@@ -3,10 +3,10 @@
 // inference logits with trained-looking weights, the reference every export must reproduce.
 
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../../src/core/model-desc.ts';
-import { STEM_STRIDE } from '../../src/core/primitives.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
+import { STEM_STRIDE } from '../../src/core/space/primitives.ts';
 import { createRng } from '../../src/core/rng.ts';
-import { buildSeedDesc } from '../../src/core/seeds.ts';
+import { buildSeedDesc } from '../../src/core/space/seeds.ts';
 import type { NamedWeights } from '../../src/core/weights.ts';
 import { buildNetwork } from '../../src/ml/network.ts';
 import { BN_MOMENTUM } from '../../src/ml/ops/batch-norm.ts';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countCost } from '../../src/core/cost.ts';
+import { countCost } from '../../src/core/cost/cost.ts';
 import { finalDesc, finalSpecWith } from '../../src/core/final/final-spec.ts';
 import { PRESETS } from '../../src/core/presets.ts';
 import { withoutAuxTower } from '../../src/ml/aux-tower.ts';

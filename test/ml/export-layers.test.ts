@@ -3,8 +3,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countCost } from '../../src/core/cost.ts';
-import { cellPlans } from '../../src/core/shapes.ts';
+import { countCost } from '../../src/core/cost/cost.ts';
+import { cellPlans } from '../../src/core/space/shapes.ts';
 import { createRng } from '../../src/core/rng.ts';
 import { normalizeImages } from '../../src/data/normalize.ts';
 import { buildLayersModel, exportLayersArtifacts } from '../../src/ml/export-layers.ts';

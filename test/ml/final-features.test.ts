@@ -4,8 +4,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countCost } from '../../src/core/cost.ts';
-import type { ModelDesc, NodeDesc, PrimitiveName } from '../../src/core/model-desc.ts';
+import { countCost } from '../../src/core/cost/cost.ts';
+import type { ModelDesc, NodeDesc, PrimitiveName } from '../../src/core/space/model-desc.ts';
 import { AUX_PREFIX, auxTowerCell, withoutAuxTower } from '../../src/ml/aux-tower.ts';
 import { buildNetwork } from '../../src/ml/network.ts';
 import { dropPath, dropsPath } from '../../src/ml/ops/drop-path.ts';

@@ -8,7 +8,7 @@ import { finalDesc, finalSpecWith } from '../../src/core/final/final-spec.ts';
 import { finalJobOf, type FinalTraining } from '../../src/core/final/final-types.ts';
 import { makePreset } from '../../src/core/presets.ts';
 import { createRng } from '../../src/core/rng.ts';
-import { buildSeedDesc } from '../../src/core/seeds.ts';
+import { buildSeedDesc } from '../../src/core/space/seeds.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { AUX_PREFIX } from '../../src/ml/aux-tower.ts';
 import { finalData, runFinalJob } from '../../src/ml/final-job.ts';

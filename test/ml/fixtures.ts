@@ -2,11 +2,11 @@
 // candidate on top, in both search spaces (8×8 inputs, C = 4).
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc, SearchSpaceName } from '../../src/core/model-desc.ts';
-import { STEM_STRIDE } from '../../src/core/primitives.ts';
+import type { ModelDesc, SearchSpaceName } from '../../src/core/space/model-desc.ts';
+import { STEM_STRIDE } from '../../src/core/space/primitives.ts';
 import { createRng } from '../../src/core/rng.ts';
-import { buildSeedDesc } from '../../src/core/seeds.ts';
-import { finalizeCandidate, insertCandidate } from '../../src/core/grow.ts';
+import { buildSeedDesc } from '../../src/core/space/seeds.ts';
+import { finalizeCandidate, insertCandidate } from '../../src/core/space/grow.ts';
 import type { NamedWeights } from '../../src/core/weights.ts';
 
 export function seedDesc(space: SearchSpaceName, nodes = 2, cells = 3, reductions = 1, seed = 7): ModelDesc {

@@ -3,9 +3,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countCost } from '../../src/core/cost.ts';
-import { cellPlans } from '../../src/core/shapes.ts';
-import type { ModelDesc } from '../../src/core/model-desc.ts';
+import { countCost } from '../../src/core/cost/cost.ts';
+import { cellPlans } from '../../src/core/space/shapes.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
 import { buildNetwork } from '../../src/ml/network.ts';
 import type { Network } from '../../src/ml/network-types.ts';
 import { TEST_BACKENDS, useBackend } from './backends.ts';

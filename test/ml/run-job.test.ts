@@ -1,18 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { Job, JobKind } from '../../src/core/search-types.ts';
-import type { ModelDesc } from '../../src/core/model-desc.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { makePreset } from '../../src/core/presets.ts';
-import { buildSeedDesc } from '../../src/core/seeds.ts';
+import { buildSeedDesc } from '../../src/core/space/seeds.ts';
 import { createRng } from '../../src/core/rng.ts';
-import { macroOf } from '../../src/core/grow.ts';
+import { macroOf } from '../../src/core/space/grow.ts';
 import { preparePhaseData, runJob } from '../../src/ml/run-job.ts';
 import { JobCancelledError } from '../../src/ml/errors.ts';
 import { syntheticSplit } from './tiny-network.ts';
 import { buildNetwork } from '../../src/ml/network.ts';
 import type { NamedWeights } from '../../src/core/weights.ts';
-import { cellPlans } from '../../src/core/shapes.ts';
+import { cellPlans } from '../../src/core/space/shapes.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

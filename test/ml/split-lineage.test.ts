@@ -2,7 +2,7 @@
 // that score each pool point were never in the training set of that point or of any of its ancestors.
 import { describe, expect, it } from 'vitest';
 import type { JobKind } from '../../src/core/search-types.ts';
-import type { PresetName } from '../../src/core/training-config.ts';
+import type { PresetName } from '../../src/core/training/training-config.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { makePreset } from '../../src/core/presets.ts';
 import { createRng } from '../../src/core/rng.ts';

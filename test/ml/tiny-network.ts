@@ -2,7 +2,7 @@
 // style moving mean, so weights, α, statistics and checkpoints all go through the real interfaces.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../../src/core/model-desc.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
 import type { NamedWeights, WeightSpec } from '../../src/core/weights.ts';
 import { weightValues } from '../../src/core/weights.ts';
 import type { ForwardResult, Network, StatUpdate } from '../../src/ml/network-types.ts';

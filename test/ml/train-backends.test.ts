@@ -2,7 +2,7 @@
 // every backend: WebGPU must not silently drop or mis-sum the ~100 gradients that global-norm clipping adds up.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ModelDesc } from '../../src/core/model-desc.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
 import type { NamedWeights } from '../../src/core/weights.ts';
 import { buildNetwork } from '../../src/ml/network.ts';
 import { Sgd } from '../../src/ml/sgd.ts';

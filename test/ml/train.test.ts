@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import type { PhaseRecipe } from '../../src/core/training-config.ts';
+import type { PhaseRecipe } from '../../src/core/training/training-config.ts';
 import type { Network } from '../../src/ml/network-types.ts';
 import type { PhaseData } from '../../src/ml/batches.ts';
 import { trainPhase, type TrainCheckpoint, type TrainOptions, type TrainProgress } from '../../src/ml/train.ts';

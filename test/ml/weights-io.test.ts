@@ -3,7 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countCost } from '../../src/core/cost.ts';
+import { countCost } from '../../src/core/cost/cost.ts';
 import { buildNetwork } from '../../src/ml/network.ts';
 import {
   deserializeWeights, newMultiNodeIds, serializeWeights, zeroNewNodeProjection,

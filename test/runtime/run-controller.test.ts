@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { NanLossError } from '../../src/ml/errors.ts';
-import type { SearchPreset } from '../../src/core/training-config.ts';
+import type { SearchPreset } from '../../src/core/training/training-config.ts';
 import type { PetridishDb } from '../../src/persistence/db.ts';
 import { getCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
 import { listJobs } from '../../src/persistence/job-repo.ts';

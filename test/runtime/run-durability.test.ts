@@ -4,7 +4,7 @@
 // resumes to the end), the interrupted job continuing first, and an ended run continued.
 
 import { describe, expect, it } from 'vitest';
-import type { SearchPreset } from '../../src/core/training-config.ts';
+import type { SearchPreset } from '../../src/core/training/training-config.ts';
 import type { PetridishDb } from '../../src/persistence/db.ts';
 import { openPetridishDb } from '../../src/persistence/db.ts';
 import { listJobs } from '../../src/persistence/job-repo.ts';

@@ -3,8 +3,8 @@
 // overhead (kernel dispatch, which dominates small networks on a GPU) plus a per-multiply-add part
 // proportional to MAdd × batch (which dominates on a CPU).
 
-import { countCost } from '../cost.ts';
-import type { ModelDesc } from '../model-desc.ts';
+import { countCost } from '../cost/cost.ts';
+import type { ModelDesc } from '../space/model-desc.ts';
 
 /** Seconds of one step: `secondsPerLayer` × layers + `secondsPerMadd` × (forward MAdd per example) × batch. */
 export interface StepLine {

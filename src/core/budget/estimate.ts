@@ -2,10 +2,10 @@
 // (cost-model.ts) on the job's own network, with the search phase priced on the description with the
 // candidate inserted (its real MAdd, counted by countCost), jobs shared among the workers.
 
-import { insertCandidate } from '../grow.ts';
-import { seedDescs } from '../seeds.ts';
-import type { ModelDesc } from '../model-desc.ts';
-import type { PhaseRecipe, SearchPreset } from '../training-config.ts';
+import { insertCandidate } from '../space/grow.ts';
+import { seedDescs } from '../space/seeds.ts';
+import type { ModelDesc } from '../space/model-desc.ts';
+import type { PhaseRecipe, SearchPreset } from '../training/training-config.ts';
 import { networkSize, stepSeconds, type DeviceCostModel, type NetworkSize } from './cost-model.ts';
 
 /** The dataset counts an estimate needs. */

@@ -5,7 +5,7 @@
 // the budget (maxSeconds), growing as many further points as the time allows.
 
 import { makePreset, type PresetOverrides } from '../presets.ts';
-import type { PhaseRecipe, SearchPreset } from '../training-config.ts';
+import type { PhaseRecipe, SearchPreset } from '../training/training-config.ts';
 import type { DeviceCostModel } from './cost-model.ts';
 import { describeDuration, estimateSearch, type DatasetCounts, type SearchEstimate } from './estimate.ts';
 

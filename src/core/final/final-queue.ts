@@ -2,7 +2,7 @@
 // independent of it: the user asks for them, they run one at a time on the same workers, and their results
 // never reach the pool. Time and ids come from the events and the state, as in scheduler.ts.
 
-import { countCost } from '../cost.ts';
+import { countCost } from '../cost/cost.ts';
 import type { JobResult, PoolPoint, TestScore } from '../search-types.ts';
 import { finalDesc, type FinalSpec } from './final-spec.ts';
 import { finalId, finalJobOf, finalWeightsKey, type FinalTraining } from './final-types.ts';

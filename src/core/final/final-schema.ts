@@ -1,7 +1,7 @@
 // Zod schemas of the final-training records, checked whenever one is read back from storage.
 
 import { z } from 'zod';
-import { epochMetricsSchema, macroTripleSchema, modelDescSchema, phaseRecipeSchema } from '../export-schema.ts';
+import { epochMetricsSchema, macroTripleSchema, modelDescSchema, phaseRecipeSchema } from '../export/schema.ts';
 import type { FinalSpec } from './final-spec.ts';
 import type { FinalResult, FinalTraining } from './final-types.ts';
 

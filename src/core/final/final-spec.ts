@@ -2,8 +2,8 @@
 // width and trained fully with drop path, the auxiliary tower and cutout. Here: its settings per preset, the
 // user's changes to width and epochs, and the evaluation-width description.
 
-import type { ModelDesc } from '../model-desc.ts';
-import type { PhaseRecipe, SearchPreset } from '../training-config.ts';
+import type { ModelDesc } from '../space/model-desc.ts';
+import type { PhaseRecipe, SearchPreset } from '../training/training-config.ts';
 
 export interface FinalSpec {
   /** The training recipe (SGD, cosine schedule, cutout); `valFraction` is unused: the whole training split trains. */

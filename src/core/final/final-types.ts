@@ -2,7 +2,7 @@
 // done, its result. Kept apart from the pool: a final model never enters the hull, the ε-band, parent
 // sampling or the choice of the best point.
 
-import type { MacroTriple, ModelDesc } from '../model-desc.ts';
+import type { MacroTriple, ModelDesc } from '../space/model-desc.ts';
 import type { EpochMetrics, Job, JobStatus, TestSource } from '../search-types.ts';
 import type { FinalSpec } from './final-spec.ts';
 

@@ -2,8 +2,8 @@
 // forward mirrors src/ml/network.ts in inference mode, op for op, with PyTorch's symmetric padding where the
 // network pads explicitly and TF's 'same' padding (more at the bottom/right) where it uses 'same'.
 
-import type { ModelDesc, NodeDesc, PrimitiveName, Stride } from '../../core/model-desc.ts';
-import { cellPlans, downsampleOf, inputLabel, stemPlan, type CellPlan } from '../../core/shapes.ts';
+import type { ModelDesc, NodeDesc, PrimitiveName, Stride } from '../../core/space/model-desc.ts';
+import { cellPlans, downsampleOf, inputLabel, stemPlan, type CellPlan } from '../../core/space/shapes.ts';
 import { weightValues, type NamedWeights } from '../../core/weights.ts';
 import type { ChannelStats } from '../../data/normalize.ts';
 import { BN_EPS } from '../ops/batch-norm.ts';

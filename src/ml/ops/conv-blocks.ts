@@ -2,7 +2,7 @@
 // inverted-residual MBConv block.
 
 import * as tf from '@tensorflow/tfjs';
-import type { Stride } from '../../core/model-desc.ts';
+import type { Stride } from '../../core/space/model-desc.ts';
 import type { VarStore } from '../var-store.ts';
 import { batchNormLayer } from './batch-norm.ts';
 import type { Layer } from './layer.ts';

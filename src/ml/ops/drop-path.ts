@@ -2,7 +2,7 @@
 // probability p and the survivors are scaled by 1/(1−p), so the expected output is unchanged.
 
 import * as tf from '@tensorflow/tfjs';
-import type { PrimitiveName } from '../../core/model-desc.ts';
+import type { PrimitiveName } from '../../core/space/model-desc.ts';
 import type { Layer, Mode } from './layer.ts';
 
 /** Probability and random source of the drop-path masks of one training step (spec §5). */

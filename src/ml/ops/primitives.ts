@@ -1,7 +1,7 @@
 // Every primitive of the search space at (C → C, stride s), 'same' padding, output spatial ceil(H/s).
 
 import * as tf from '@tensorflow/tfjs';
-import type { PrimitiveName, Stride } from '../../core/model-desc.ts';
+import type { PrimitiveName, Stride } from '../../core/space/model-desc.ts';
 import type { VarStore } from '../var-store.ts';
 import { dilConv, mbConv, sepConv } from './conv-blocks.ts';
 import { factorizedReduce } from './factorized-reduce.ts';

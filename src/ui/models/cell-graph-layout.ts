@@ -1,7 +1,7 @@
 // Where the parts of a cell drawing go: the two inputs on the left, one column per node, the output concat on
 // the right, and one labelled edge per sum edge or chosen multi branch (with its α).
 
-import type { CellTemplate } from '../../core/model-desc.ts';
+import type { CellTemplate } from '../../core/space/model-desc.ts';
 
 export interface GraphBox {
   id: string;

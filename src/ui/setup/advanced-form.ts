@@ -1,7 +1,7 @@
 // The advanced settings as the form holds them (text fields) and their conversion to preset overrides; a bad
 // value throws an error that names the field, like makePreset does for the recipe fields.
 import type { PresetOverrides } from '../../core/presets.ts';
-import type { SearchPreset } from '../../core/training-config.ts';
+import type { SearchPreset } from '../../core/training/training-config.ts';
 
 export interface AdvancedForm {
   eps: string;

@@ -1,5 +1,5 @@
 // The setup screen's one "how big a search" choice: a time budget (the default) or one of the fixed presets.
-import type { PresetName } from '../../core/training-config.ts';
+import type { PresetName } from '../../core/training/training-config.ts';
 
 export type SizeChoice = `budget:${'10' | '60' | '240' | 'custom'}` | Exclude<PresetName, 'budget'>;
 

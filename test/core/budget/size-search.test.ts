@@ -6,8 +6,8 @@ import { fitStepLine, singleSampleLine, stepSeconds, type DeviceCostModel } from
 import { estimateSearch } from '../../../src/core/budget/estimate.ts';
 import { downsampleFor, RUNGS, sizeSearch } from '../../../src/core/budget/size-search.ts';
 import { makePreset } from '../../../src/core/presets.ts';
-import { seedDescs } from '../../../src/core/seeds.ts';
-import { validateDesc } from '../../../src/core/validate-desc.ts';
+import { seedDescs } from '../../../src/core/space/seeds.ts';
+import { validateDesc } from '../../../src/core/space/validate-desc.ts';
 
 const mnist = { trainCount: 60_000, testCount: 10_000, numClasses: 10, shape: { height: 28, width: 28, channels: 1 } };
 const model = (backend: string, perLayer: number, perMadd: number, overhead: number): DeviceCostModel => ({

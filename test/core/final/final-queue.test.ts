@@ -2,7 +2,7 @@
 // the evaluation-width description, one training at a time, retries, pause/resume/cancel, restore.
 
 import { describe, expect, it } from 'vitest';
-import { countCost } from '../../../src/core/cost.ts';
+import { countCost } from '../../../src/core/cost/cost.ts';
 import { makePreset } from '../../../src/core/presets.ts';
 import { createFinalQueue, reduceFinal, restoreFinalQueue, type FinalOutput, type FinalQueueState } from '../../../src/core/final/final-queue.ts';
 import { defaultFinalSpec, finalDesc, finalSpecWith } from '../../../src/core/final/final-spec.ts';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipe, syntheticPhase } from '../../../bench/step-timers.ts';
-import { validateDesc } from '../../../src/core/validate-desc.ts';
+import { validateDesc } from '../../../src/core/space/validate-desc.ts';
 import type { EpochMetrics } from '../../../src/core/search-types.ts';
 import type { NamedWeights } from '../../../src/core/weights.ts';
 import { registerFastCpuKernels, restoreStockCpuKernels } from '../../../src/ml/kernels/cpu/register.ts';

@@ -3,7 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_PRIMITIVES } from '../../../src/core/primitives.ts';
+import { ALL_PRIMITIVES } from '../../../src/core/space/primitives.ts';
 import { applyBatchNorm } from '../../../src/ml/ops/batch-norm.ts';
 import { factorizedReduce } from '../../../src/ml/ops/factorized-reduce.ts';
 import type { Mode } from '../../../src/ml/ops/layer.ts';

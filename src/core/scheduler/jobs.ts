@@ -1,12 +1,12 @@
 // The records the scheduler creates: jobs of each kind, pool points from results, and the random-search
 // baseline's architectures.
 
-import { countCost } from './cost.ts';
-import { presetSeedDesc } from './seeds.ts';
-import type { MacroTriple, ModelDesc } from './model-desc.ts';
-import type { Rng } from './rng.ts';
-import type { CandidateChoices, Job, JobKind, JobResult, PoolPoint, TestScore } from './search-types.ts';
-import type { SearchPreset } from './training-config.ts';
+import { countCost } from '../cost/cost.ts';
+import { presetSeedDesc } from '../space/seeds.ts';
+import type { MacroTriple, ModelDesc } from '../space/model-desc.ts';
+import type { Rng } from '../rng.ts';
+import type { CandidateChoices, Job, JobKind, JobResult, PoolPoint, TestScore } from '../search-types.ts';
+import type { SearchPreset } from '../training/training-config.ts';
 
 export function jobId(runId: string, n: number): string {
   return `${runId}-j${String(n).padStart(4, '0')}`;

@@ -1,7 +1,7 @@
 // Choosing the next parent from the ε-band of the pool (spec §3.4): cheap and rarely sampled points are favoured.
 
 import { epsBand, lowerConvexHull } from './hull.ts';
-import type { PoolPoint } from './search-types.ts';
+import type { PoolPoint } from '../search-types.ts';
 
 export interface SamplingCandidate {
   samplingCount: number;

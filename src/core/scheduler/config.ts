@@ -1,6 +1,6 @@
 // Validation and defaults of the scheduler's configuration.
 
-import type { SchedulerConfig } from './scheduler-types.ts';
+import type { SchedulerConfig } from './types.ts';
 
 export const DEFAULT_MAX_ATTEMPTS = 2;
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 10;

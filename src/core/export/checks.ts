@@ -1,8 +1,8 @@
 // Consistency checks of a frontier export that a field-by-field schema cannot express: unique ids, parents,
 // hull and ε-band lists that agree with the points' flags, and descriptions that fit the dataset.
 
-import type { FrontierExport } from './export-format.ts';
-import { DescError, validateDesc } from './validate-desc.ts';
+import type { FrontierExport } from './format.ts';
+import { DescError, validateDesc } from '../space/validate-desc.ts';
 
 function checkIds(exp: FrontierExport, ids: ReadonlySet<string>, problems: string[]): void {
   const seen = new Set<string>();

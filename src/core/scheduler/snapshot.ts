@@ -1,14 +1,14 @@
 // Persisting and resuming a run: the small JSON snapshot, and the state rebuilt from it plus the stored jobs
 // and pool points (Archai lost its in-flight jobs and then spun forever, §8.1).
 
-import { checkConfig } from './scheduler-config.ts';
-import { draftOf, finish, putJob } from './scheduler-draft.ts';
-import type { Draft } from './scheduler-draft.ts';
-import { jobId, makeJob } from './scheduler-jobs.ts';
-import { queueNext } from './scheduler-next.ts';
-import { seedDescs } from './seeds.ts';
-import type { RunSnapshot, SchedulerConfig, SchedulerOutput, SchedulerState } from './scheduler-types.ts';
-import type { Job, PoolPoint } from './search-types.ts';
+import { checkConfig } from './config.ts';
+import { draftOf, finish, putJob } from './draft.ts';
+import type { Draft } from './draft.ts';
+import { jobId, makeJob } from './jobs.ts';
+import { queueNext } from './next.ts';
+import { seedDescs } from '../space/seeds.ts';
+import type { RunSnapshot, SchedulerConfig, SchedulerOutput, SchedulerState } from './types.ts';
+import type { Job, PoolPoint } from '../search-types.ts';
 
 export function snapshot(state: SchedulerState): RunSnapshot {
   return {

@@ -1,8 +1,8 @@
 // The search scheduler as a pure reducer, (state, event) → { state, commands }: time, ids and randomness come
 // only from the state and the events, so a whole search replays in Node. See docs/scheduler.md.
 
-import { createRng, deriveSeed } from './rng.ts';
-import { seedDescs } from './seeds.ts';
+import { createRng, deriveSeed } from '../rng.ts';
+import { seedDescs } from '../space/seeds.ts';
 import {
   addJob,
   advanceClock,
@@ -12,17 +12,17 @@ import {
   finish,
   jobIndex,
   putJob,
-} from './scheduler-draft.ts';
-import type { Draft } from './scheduler-draft.ts';
-import { checkResult, makePoint, pointId, postTrainJobSpec } from './scheduler-jobs.ts';
-import { queueNext } from './scheduler-next.ts';
-import { checkConfig, maxAttemptsOf, maxFailuresOf } from './scheduler-config.ts';
-import type { SchedulerConfig, SchedulerEvent, SchedulerOutput, SchedulerState } from './scheduler-types.ts';
+} from './draft.ts';
+import type { Draft } from './draft.ts';
+import { checkResult, makePoint, pointId, postTrainJobSpec } from './jobs.ts';
+import { queueNext } from './next.ts';
+import { checkConfig, maxAttemptsOf, maxFailuresOf } from './config.ts';
+import type { SchedulerConfig, SchedulerEvent, SchedulerOutput, SchedulerState } from './types.ts';
 import type { StopLimits } from './stop-rules.ts';
-import type { Job, JobResult } from './search-types.ts';
+import type { Job, JobResult } from '../search-types.ts';
 
-export type * from './scheduler-types.ts';
-export { restore, snapshot } from './scheduler-snapshot.ts';
+export type * from './types.ts';
+export { restore, snapshot } from './snapshot.ts';
 
 /** A new run: every seed model of the preset is queued, and the first `workers` are dispatched. */
 export function createScheduler(config: SchedulerConfig, now: number): SchedulerOutput {

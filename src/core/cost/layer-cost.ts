@@ -1,10 +1,10 @@
 // MAdd and parameter counts of single layers and primitives (spec §6 and the network anatomy), each named by
 // the weight path the TF.js builder gives it, so a layer's cost and its variables can be matched by path.
 
-import { mbconvRatio } from './primitives.ts';
-import { strided } from './shapes.ts';
-import type { Spatial } from './shapes.ts';
-import type { PrimitiveName, Stride } from './model-desc.ts';
+import { mbconvRatio } from '../space/primitives.ts';
+import { strided } from '../space/shapes.ts';
+import type { Spatial } from '../space/shapes.ts';
+import type { PrimitiveName, Stride } from '../space/model-desc.ts';
 
 export type LayerKind =
   | 'conv'

@@ -1,11 +1,11 @@
 // The follow-up job ("one finished job → one new job"), shared by the reducer's handlers, by restore (a job
 // the stored records lack is replaced) and by continuing an ended run (the population is topped up).
 
-import { sampleParent } from './parent-sampling.ts';
-import { addJob, withRng } from './scheduler-draft.ts';
-import type { Draft } from './scheduler-draft.ts';
-import { randomJobSpec, searchJobSpec } from './scheduler-jobs.ts';
-import type { Job, PoolPoint } from './search-types.ts';
+import { sampleParent } from '../pareto/parent-sampling.ts';
+import { addJob, withRng } from './draft.ts';
+import type { Draft } from './draft.ts';
+import { randomJobSpec, searchJobSpec } from './jobs.ts';
+import type { Job, PoolPoint } from '../search-types.ts';
 
 /**
  * Queues a search from a freshly sampled ε-band parent (its sampling count + 1, saved with `updatePoint`), or

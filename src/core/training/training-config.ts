@@ -1,6 +1,6 @@
 // Training recipes and search presets: the numbers that say how long and how hard each phase trains.
 
-import type { SearchSpaceName } from './model-desc.ts';
+import type { SearchSpaceName } from '../space/model-desc.ts';
 
 /** One training phase (seed training, search phase or post-training), as in the spec's §5 table. */
 export interface PhaseRecipe {

@@ -1,6 +1,6 @@
 // The "best" models of a pool, chosen by lowest error (Archai returned the largest-MAdd ε-band model, §8.7).
 
-import type { PoolPoint } from './search-types.ts';
+import type { PoolPoint } from '../search-types.ts';
 
 export interface BestModels {
   /** Lowest validation error in the pool; ties go to the cheaper, then the earlier point. */

@@ -1,13 +1,13 @@
 // The reducer's working copy (a shallow copy of the state whose lists may be edited in place; their elements
 // are replaced, never mutated, plus the commands collected for one event) and the steps every event shares.
 
-import { createRngFromState } from './rng.ts';
-import type { Rng } from './rng.ts';
-import { jobId, makeJob } from './scheduler-jobs.ts';
-import type { NewJob } from './scheduler-jobs.ts';
-import type { EndStatus, SchedulerCommand, SchedulerOutput, SchedulerState } from './scheduler-types.ts';
+import { createRngFromState } from '../rng.ts';
+import type { Rng } from '../rng.ts';
+import { jobId, makeJob } from './jobs.ts';
+import type { NewJob } from './jobs.ts';
+import type { EndStatus, SchedulerCommand, SchedulerOutput, SchedulerState } from './types.ts';
 import { stopReason } from './stop-rules.ts';
-import type { Job } from './search-types.ts';
+import type { Job } from '../search-types.ts';
 
 export interface Draft {
   s: SchedulerState;

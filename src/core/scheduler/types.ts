@@ -1,8 +1,8 @@
 // The scheduler's data: its configuration, state, input events, output commands and persisted snapshot.
 
-import type { ModelDesc } from './model-desc.ts';
-import type { CandidateChoices, Job, JobResult, PoolPoint } from './search-types.ts';
-import type { SearchPreset } from './training-config.ts';
+import type { ModelDesc } from '../space/model-desc.ts';
+import type { CandidateChoices, Job, JobResult, PoolPoint } from '../search-types.ts';
+import type { SearchPreset } from '../training/training-config.ts';
 import type { StopLimits } from './stop-rules.ts';
 
 export type SearchStrategy = 'petridish' | 'random';

@@ -1,7 +1,7 @@
 // The pool as CSV (one row per point with its hull and ε-band flags), for spreadsheets and plotting tools.
 
-import type { PoolPoint } from './search-types.ts';
-import type { FrontierExport } from './export-format.ts';
+import type { PoolPoint } from '../search-types.ts';
+import type { FrontierExport } from './format.ts';
 
 /** The pool fields the CSV shows; both pool points and exported points have them. */
 export type CsvPoint = Pick<

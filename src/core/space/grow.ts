@@ -11,7 +11,7 @@ import type {
   NodeDesc,
   SearchSpaceName,
 } from './model-desc.ts';
-import type { CandidateChoices } from './search-types.ts';
+import type { CandidateChoices } from '../search-types.ts';
 
 const GROWN_ID = /^p\d+$/;
 

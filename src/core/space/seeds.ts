@@ -1,7 +1,7 @@
 // Seed models: the (reductions, cells, nodes) grid of §1.2 and the random two-edge cells of §1.3.
 
-import { createRng, deriveSeed } from './rng.ts';
-import type { Rng } from './rng.ts';
+import { createRng, deriveSeed } from '../rng.ts';
+import type { Rng } from '../rng.ts';
 import { SEED_EDGE_OPS_BY_SPACE, STEM_STRIDE } from './primitives.ts';
 import { requiredStride } from './shapes.ts';
 import type {
@@ -14,7 +14,7 @@ import type {
   SearchSpaceName,
   Stride,
 } from './model-desc.ts';
-import type { SearchPreset } from './training-config.ts';
+import type { SearchPreset } from '../training/training-config.ts';
 
 /** Every macro triple of the grid in Archai's loop order (reductions, then cells, then nodes), n ≥ 2R+1. */
 export function seedGrid(grid: SearchPreset['seedGrid']): MacroTriple[] {

@@ -3,9 +3,9 @@
 
 import { bnLayer, convLayer, downsampleLayer, factorizedReduce, linearLayer, primitiveLayers, reluConvBn } from './layer-cost.ts';
 import type { LayerCost } from './layer-cost.ts';
-import { cellPlans, downsampleOf, headInChannels, inputLabel, stemPlan } from './shapes.ts';
-import type { CellPlan, Spatial } from './shapes.ts';
-import type { ModelDesc, NodeDesc } from './model-desc.ts';
+import { cellPlans, downsampleOf, headInChannels, inputLabel, stemPlan } from '../space/shapes.ts';
+import type { CellPlan, Spatial } from '../space/shapes.ts';
+import type { ModelDesc, NodeDesc } from '../space/model-desc.ts';
 
 export type { LayerCost, LayerKind, ParamShape } from './layer-cost.ts';
 

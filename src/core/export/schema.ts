@@ -2,11 +2,11 @@
 // check anything read back from storage or from an imported file before the app trusts it.
 
 import { z } from 'zod';
-import type { ChoiceDesc, EdgeDesc, MacroTriple, ModelDesc, NodeDesc } from './model-desc.ts';
-import type { PhaseRecipe, SearchPreset } from './training-config.ts';
-import type { CandidateChoices, EpochMetrics, InheritanceReport, Job, PoolPoint } from './search-types.ts';
-import type { DatasetSummary } from '../data/dataset.ts';
-import { ALL_PRIMITIVES } from './primitives.ts';
+import type { ChoiceDesc, EdgeDesc, MacroTriple, ModelDesc, NodeDesc } from '../space/model-desc.ts';
+import type { PhaseRecipe, SearchPreset } from '../training/training-config.ts';
+import type { CandidateChoices, EpochMetrics, InheritanceReport, Job, PoolPoint } from '../search-types.ts';
+import type { DatasetSummary } from '../../data/dataset.ts';
+import { ALL_PRIMITIVES } from '../space/primitives.ts';
 
 const count = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();

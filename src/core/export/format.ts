@@ -2,11 +2,11 @@
 // them from a run's pool, and checking an imported file with errors that name the bad field.
 
 import { z } from 'zod';
-import { bestModels } from './best.ts';
-import { epsBand, lowerConvexHull } from './hull.ts';
-import type { PoolPoint } from './search-types.ts';
-import type { SearchPreset } from './training-config.ts';
-import type { DatasetSummary } from '../data/dataset.ts';
+import { bestModels } from '../pareto/best.ts';
+import { epsBand, lowerConvexHull } from '../pareto/hull.ts';
+import type { PoolPoint } from '../search-types.ts';
+import type { SearchPreset } from '../training/training-config.ts';
+import type { DatasetSummary } from '../../data/dataset.ts';
 import {
   candidateChoicesSchema,
   datasetSummarySchema,
@@ -22,10 +22,10 @@ import {
   testSourceSchema,
   type RunStatus,
   type RunStrategy,
-} from './export-schema.ts';
-import { checkFrontierConsistency } from './export-checks.ts';
+} from './schema.ts';
+import { checkFrontierConsistency } from './checks.ts';
 
-export { csvField, frontierToCsv, poolToCsv, type CsvPoint } from './export-csv.ts';
+export { csvField, frontierToCsv, poolToCsv, type CsvPoint } from './csv.ts';
 
 /** 2: points carry testAcc, testCount and testSource, the preset testExamples. Version 1 files still read. */
 export const FRONTIER_SCHEMA_VERSION = 2;
