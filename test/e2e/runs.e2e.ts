@@ -43,9 +43,15 @@ describe('runs: keep, open read-only, delete, import', () => {
 
     // A second run, stopped at once.
     await startTiny(page);
+    // Stop asks first; keeping the search leaves it running.
     await page.getByTestId('stop-button').click();
-    // Not /stopped/ alone: while stopping, the reason already reads "stopped by the user".
-    await expect.poll(() => status(page), { timeout: 180_000, interval: 1000 }).toMatch(/^\s*stopped\b/);
+    await page.getByTestId('stop-confirm-no').click();
+    expect(await page.getByTestId('stop-confirm').count()).toBe(0);
+    expect(await status(page)).not.toMatch(/stopped/);
+    await page.getByTestId('stop-button').click();
+    await page.getByTestId('stop-confirm-yes').click();
+    // Not /stopped/ alone: while stopping, the reason already reads "You stopped it".
+    await expect.poll(() => status(page), { timeout: 180_000, interval: 1000 }).toMatch(/^\s*stopped\b.*You stopped it\./);
     await page.getByTestId('close-run').click();
     await expect.poll(() => rows.count()).toBe(2);
     await saveScreenshot(page, 'runs-1-two-runs');

@@ -18,6 +18,7 @@ import { tinySummary } from '../core/frontier-fixtures.ts';
 import { freshDb } from '../persistence/persistence-fixtures.ts';
 import { FakeRunner, isOver, waitUntil } from './fake-runner.ts';
 import { faultyDb, type Fault } from './faulty-db.ts';
+import { continueLimits } from '../../src/core/stop-rules.ts';
 
 const SEEDS = 4;
 
@@ -175,6 +176,28 @@ describe('continuing an ended run', () => {
     expect(view.state.status).toBe('finished');
     expect(view.state.pool.length).toBeGreaterThanOrEqual(10);
     expect((await getRun(db, 'r1')).record?.preset.maxPoolSize).toBe(10);
+    await expectIntact(db, view);
+  });
+
+  it('continues a stopped run with the limits the page uses: its stopped jobs first, to its pool size', async () => {
+    const { db } = await freshDb();
+    const a = setup(db, new FakeRunner(false));
+    const c0 = await RunController.create(a.deps, newRun(1));
+    await waitUntil(() => (a.seen.view?.state.jobs.some((j) => j.status === 'running') ?? false), 'a job to start');
+    const stoppedJob = a.seen.view?.state.jobs.find((j) => j.status === 'running')?.id;
+    await c0.stop();
+    await waitUntil(() => a.seen.view?.state.status === 'stopped', 'the search to stop');
+    expect((await getRun(db, 'r1')).record?.status).toBe('stopped');
+    const runner = new FakeRunner(true);
+    const b = setup(db, runner);
+    const c = await RunController.open(b.deps, 'r1', { readOnly: false });
+    const s = c.view.state;
+    await c.continueRun(continueLimits(s.config.preset, s.pool, s.elapsedSeconds));
+    await waitUntil(() => isOver(b.seen.view), 'the continued search to finish');
+    const view = b.seen.view as RunView;
+    expect(runner.requests[0]?.job.id).toBe(stoppedJob);
+    expect(view.state.status).toBe('finished');
+    expect(view.state.pool.length).toBeGreaterThanOrEqual(6);
     await expectIntact(db, view);
   });
 });

@@ -1,0 +1,88 @@
+// Plain words for what the search records in its own terms: why a run ended, a model's shape, a model's or a
+// job's name. The stored strings stay as they are (the command line and the exports read them); only the page
+// translates them.
+import type { JobKind } from '../core/search-types.ts';
+import { formatCount, formatSeconds } from './format.ts';
+
+/** A cell/reduction/node triple as the search stores it. */
+export interface Macro {
+  cells: number;
+  reductions: number;
+  nodes: number;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** "3 cells, 1 reduction, 2 nodes": a macro shape in words (was "3c 1r 2n"). */
+export function macroWords(m: Macro): string {
+  return `${plural(m.cells, 'cell')}, ${plural(m.reductions, 'reduction')}, ${plural(m.nodes, 'node')}`;
+}
+
+/** The number at the end of a point or job id (`run-x-p0004` → 4), or null when it has none. */
+export function idNumber(id: string): number | null {
+  const m = /[pj](\d+)$/.exec(id);
+  return m ? Number(m[1]) : null;
+}
+
+/** "#4" for pool point `run-x-p0004` (how the page names a trained model everywhere); "final 2" for `run-x-f0002`. */
+export function pointName(id: string): string {
+  const f = /-f(\d+)$/.exec(id);
+  if (f) return `final ${Number(f[1])}`;
+  const n = idNumber(id);
+  return n === null ? (id.split('-').at(-1) ?? id) : `#${n}`;
+}
+
+/**
+ * A job's plain name for legends and tables: "seed 3 (2 cells, 1 reduction)" for a seed (3 = its job number),
+ * "child of #4 (search phase)" and "child of #4" for the two jobs that grow pool point #4, "final model of #4".
+ */
+export function jobName(job: { id: string; kind: JobKind; macro: Macro; parentPointId: string | null }): string {
+  const parent = job.parentPointId ? pointName(job.parentPointId) : '?';
+  switch (job.kind) {
+    case 'seed_train':
+      return `seed ${idNumber(job.id) ?? job.id} (${plural(job.macro.cells, 'cell')}, ${plural(job.macro.reductions, 'reduction')})`;
+    case 'search':
+      return `child of ${parent} (search phase)`;
+    case 'post_train':
+      return `child of ${parent}`;
+    case 'final_train':
+      return `final model of ${parent}`;
+  }
+}
+
+/** "no cutout" or "cutout 16 px" (a square of this side blanked at random in each training image). */
+export function cutoutWords(px: number): string {
+  return px > 0 ? `cutout ${px} px` : 'no cutout';
+}
+
+/**
+ * Why a run ended, as a sentence, from the reason the scheduler stored ("maxPoolSize: the pool has 4 points
+ * ≥ 4" → "It reached its limit of 4 models."). Reasons start with the rule's name (src/core/stop-rules.ts,
+ * src/core/scheduler.ts); an unknown one is shown without its rule name.
+ */
+export function finishWords(reason: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^maxPoolSize: the pool has (\d+) points ≥ (\d+)/.exec(reason))) return `It reached its limit of ${plural(Number(m[2]), 'model')}.`;
+  if ((m = /^maxSeconds: the search ran (\d+) s ≥ ([\d.]+) s/.exec(reason))) {
+    return `It used its ${formatSeconds(Number(m[2]))} of training time (it ran ${formatSeconds(Number(m[1]))}).`;
+  }
+  if ((m = /^maxMadd: pool point (\S+) has ([\d.e+]+) MAdd > ([\d.e+]+)/.exec(reason))) {
+    return `Model ${pointName(m[1] ?? '')} costs ${formatCount(Number(m[2]))} multiply-adds, above the limit of ${formatCount(Number(m[3]))}.`;
+  }
+  if (reason.startsWith('stop:')) return 'You stopped it.';
+  if (reason.startsWith('noJobs:')) return 'Nothing was left to train.';
+  if ((m = /^tooManyFailures: (\d+) jobs in a row failed; the last \((\S+)\): ([\s\S]*)$/.exec(reason))) {
+    return `${m[1]} trainings in a row failed, so the search gave up. The last one said: ${m[3]}`;
+  }
+  if (reason === 'imported') return 'Imported from a file; it holds no trained weights.';
+  return reason.replace(/^[a-zA-Z]+: /, '');
+}
+
+/**
+ * A stored run's status as the start screen shows it, in the runs list and the resume banner alike. The start
+ * screen shows only when no run is open, so a run stored as running was interrupted (the page went away
+ * while it ran); a paused one was paused (closing a run pauses it).
+ */
+export function storedStatusWord(status: string): string {
+  return status === 'running' ? 'interrupted' : status;
+}

@@ -1,0 +1,43 @@
+// Plain words on screen: the scheduler's stored stop reasons, macro shapes, model and job names, cutout and a
+// stored run's status, with no rule or field name of the code left in them.
+import { describe, expect, it } from 'vitest';
+import { stopReason } from '../../src/core/stop-rules.ts';
+import { cutoutWords, finishWords, jobName, macroWords, pointName, storedStatusWord } from '../../src/ui/words.ts';
+
+describe('plain words', () => {
+  it('turns every stored stop reason into a sentence without the rule name', () => {
+    const pool = [{ id: 'run-a-p0001', madd: 1e6 }, { id: 'run-a-p0002', madd: 3.2e6 }, { id: 'run-a-p0003', madd: 1e6 }, { id: 'run-a-p0004', madd: 1e6 }];
+    const bySize = stopReason({ maxMadd: null, maxPoolSize: 4, maxSeconds: null }, pool, 10) ?? '';
+    const byTime = stopReason({ maxMadd: null, maxPoolSize: null, maxSeconds: 89 }, pool, 90) ?? '';
+    const byCost = stopReason({ maxMadd: 2e6, maxPoolSize: null, maxSeconds: null }, pool, 10) ?? '';
+    expect(bySize).toMatch(/^maxPoolSize/);
+    expect(finishWords(bySize)).toBe('It reached its limit of 4 models.');
+    expect(finishWords(byTime)).toBe('It used its 1 min 29 s of training time (it ran 1 min 30 s).');
+    expect(finishWords(byCost)).toBe('Model #2 costs 3.2M multiply-adds, above the limit of 2M.');
+    expect(finishWords('stop: stopped by the user')).toBe('You stopped it.');
+    expect(finishWords("noJobs: no job is queued or running to grow the pool's 3 points")).toBe('Nothing was left to train.');
+    expect(finishWords('tooManyFailures: 3 jobs in a row failed; the last (run-a-j0007): out of memory')).toBe('3 trainings in a row failed, so the search gave up. The last one said: out of memory');
+    expect(finishWords('imported')).toMatch(/^Imported from a file/);
+    expect(finishWords('someRule: a detail')).toBe('a detail');
+    for (const r of [bySize, byTime, byCost, 'stop: stopped by the user']) expect(finishWords(r)).not.toMatch(/max[A-Z]|stop:|≥/);
+  });
+
+  it('writes macro shapes, names and cutout in words', () => {
+    expect(macroWords({ cells: 3, reductions: 1, nodes: 2 })).toBe('3 cells, 1 reduction, 2 nodes');
+    expect(macroWords({ cells: 1, reductions: 0, nodes: 1 })).toBe('1 cell, 0 reductions, 1 node');
+    expect(pointName('mx1yuywp-p0004')).toBe('#4');
+    expect(pointName('run-mx1yuywp-f0002')).toBe('final 2');
+    const macro = { cells: 2, reductions: 1, nodes: 1 };
+    expect(jobName({ id: 'run-x-j0003', kind: 'seed_train', macro, parentPointId: null })).toBe('seed 3 (2 cells, 1 reduction)');
+    expect(jobName({ id: 'run-x-j0007', kind: 'post_train', macro, parentPointId: 'run-x-p0004' })).toBe('child of #4');
+    expect(jobName({ id: 'run-x-j0006', kind: 'search', macro, parentPointId: 'run-x-p0004' })).toBe('child of #4 (search phase)');
+    expect(cutoutWords(0)).toBe('no cutout');
+    expect(cutoutWords(16)).toBe('cutout 16 px');
+  });
+
+  it('calls a run stored as running "interrupted" on the start screen, as the banner does', () => {
+    expect(storedStatusWord('running')).toBe('interrupted');
+    expect(storedStatusWord('paused')).toBe('paused');
+    expect(storedStatusWord('finished')).toBe('finished');
+  });
+});
