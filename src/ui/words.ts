@@ -57,8 +57,8 @@ export function cutoutWords(px: number): string {
 
 /**
  * Why a run ended, as a sentence, from the reason the scheduler stored ("maxPoolSize: the pool has 4 points
- * ≥ 4" → "It reached its limit of 4 models."). Reasons start with the rule's name (src/core/stop-rules.ts,
- * src/core/scheduler.ts); an unknown one is shown without its rule name.
+ * ≥ 4" → "It reached its limit of 4 models."). Reasons start with the rule's name (src/core/scheduler/stop-rules.ts,
+ * src/core/scheduler/scheduler.ts); an unknown one is shown without its rule name.
  */
 export function finishWords(reason: string): string {
   let m: RegExpExecArray | null;

@@ -18,7 +18,7 @@ import { tinySummary } from '../core/frontier-fixtures.ts';
 import { freshDb } from '../persistence/persistence-fixtures.ts';
 import { FakeRunner, isOver, waitUntil } from './fake-runner.ts';
 import { faultyDb, type Fault } from './faulty-db.ts';
-import { continueLimits } from '../../src/core/stop-rules.ts';
+import { continueLimits } from '../../src/core/scheduler/stop-rules.ts';
 
 const SEEDS = 4;
 

@@ -1,7 +1,7 @@
 // Plain words on screen: the scheduler's stored stop reasons, macro shapes, model and job names, cutout and a
 // stored run's status, with no rule or field name of the code left in them.
 import { describe, expect, it } from 'vitest';
-import { stopReason } from '../../src/core/stop-rules.ts';
+import { stopReason } from '../../src/core/scheduler/stop-rules.ts';
 import { cutoutWords, finishWords, jobName, macroWords, pointName, storedStatusWord } from '../../src/ui/words.ts';
 
 describe('plain words', () => {
