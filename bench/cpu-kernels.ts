@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelDesc } from '../src/core/space/model-desc.ts';
 import { registerFastCpuKernels, restoreStockCpuKernels } from '../src/ml/kernels/cpu/register.ts';
-import { buildNetwork } from '../src/ml/network.ts';
-import { trainPhase } from '../src/ml/train.ts';
+import { buildNetwork } from '../src/ml/model/network.ts';
+import { trainPhase } from '../src/ml/train/train.ts';
 import { wrapKernels } from './kernels/kernel-timer.ts';
 import { flag, loadReferenceArch, numFlag, useBackend } from './lib.ts';
 import { recipe, syntheticPhase } from './step-timers.ts';

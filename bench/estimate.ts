@@ -9,7 +9,7 @@ import type { PresetName } from '../src/core/training/training-config.ts';
 import { loadDatasetFromDisk } from '../src/cli/load-dataset.ts';
 import { runHeadlessSearch } from '../src/cli/headless-search.ts';
 import { summarizeDataset } from '../src/data/dataset.ts';
-import { measureDevice } from '../src/ml/measure-device.ts';
+import { measureDevice } from '../src/ml/train/measure-device.ts';
 import { flag, numFlag, saveResult, useBackend } from './lib.ts';
 
 async function main(): Promise<void> {

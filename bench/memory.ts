@@ -5,7 +5,7 @@
 
 import { serialize } from 'node:v8';
 import { makePreset } from '../src/core/presets.ts';
-import { serializeWeights } from '../src/ml/weights-codec.ts';
+import { serializeWeights } from '../src/ml/weights/weights-codec.ts';
 import { runHeadlessSearch } from '../src/cli/headless-search.ts';
 import { flag, numFlag, saveResult, useBackend } from './lib.ts';
 import { mnist14 } from './mnist-small.ts';

@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelDesc } from '../src/core/space/model-desc.ts';
 import type { PhaseRecipe } from '../src/core/training/training-config.ts';
 import { channelStats } from '../src/data/normalize.ts';
-import type { PhaseData } from '../src/ml/batches.ts';
-import { buildNetwork } from '../src/ml/network.ts';
-import { trainPhase } from '../src/ml/train.ts';
+import type { PhaseData } from '../src/ml/train/batches.ts';
+import { buildNetwork } from '../src/ml/model/network.ts';
+import { trainPhase } from '../src/ml/train/train.ts';
 import { buildPlainModel } from './plain-layers.ts';
 
 /** A phase of `examples` deterministic pseudo-random images of the description's input shape. */

@@ -1,20 +1,20 @@
 // The trainer worker: picks the TF.js backend once, reads datasets from IndexedDB itself, and runs one job
-// at a time through comlink. A thin adapter over src/ml/run-job.ts; only plain data crosses to the page.
+// at a time through comlink. A thin adapter over src/ml/train/run-job.ts; only plain data crosses to the page.
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../src/data/dataset.ts';
 import { selectBackend } from '../src/ml/backend.ts';
 import type { BackendInfo } from '../src/ml/backend-types.ts';
-import { runJob } from '../src/ml/run-job.ts';
-import { runFinalJob } from '../src/ml/final-job.ts';
-import type { TrainCheckpoint } from '../src/ml/train.ts';
+import { runJob } from '../src/ml/train/run-job.ts';
+import { runFinalJob } from '../src/ml/train/final-job.ts';
+import type { TrainCheckpoint } from '../src/ml/train/train.ts';
 import { openPetridishDb } from '../src/persistence/db.ts';
 import { getDataset } from '../src/persistence/dataset-repo.ts';
 import type { TrainerApi, WireCheckpoint, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../src/shared/worker-api.ts';
 import type { ExportedModel, MeasureProgress, ModelFormat, MeasureRequest, PointDataRef, PredictResult, TrainerWorkerApi } from '../src/shared/worker-api.ts';
 import type { DeviceCostModel } from '../src/core/budget/cost-model.ts';
-import { measureDevice } from '../src/ml/measure-device.ts';
-import { exportPointModel, exportPointOnnx, pointStats, predictTestImages, testPixels } from '../src/ml/point-model.ts';
+import { measureDevice } from '../src/ml/train/measure-device.ts';
+import { exportPointModel, exportPointOnnx, pointStats, predictTestImages, testPixels } from '../src/ml/model/point-model.ts';
 import type { ModelDesc } from '../src/core/space/model-desc.ts';
 import type { NamedWeights } from '../src/core/weights.ts';
 

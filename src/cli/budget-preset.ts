@@ -8,7 +8,7 @@ import { sizeSearch, type SizedSearch } from '../core/budget/size-search.ts';
 import { makePreset } from '../core/presets.ts';
 import type { SearchPreset } from '../core/training/training-config.ts';
 import { summarizeDataset, type Dataset } from '../data/dataset.ts';
-import { measureDevice } from '../ml/measure-device.ts';
+import { measureDevice } from '../ml/train/measure-device.ts';
 
 export interface BudgetPlan {
   preset: SearchPreset;

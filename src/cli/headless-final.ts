@@ -9,8 +9,8 @@ import type { FinalTraining } from '../core/final/final-types.ts';
 import type { Job, PoolPoint } from '../core/search-types.ts';
 import type { SearchPreset } from '../core/training/training-config.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { runFinalJob } from '../ml/final-job.ts';
-import type { TrainProgress } from '../ml/train.ts';
+import { runFinalJob } from '../ml/train/final-job.ts';
+import type { TrainProgress } from '../ml/train/train.ts';
 
 export interface HeadlessFinalOptions {
   runId: string;

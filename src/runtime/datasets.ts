@@ -5,10 +5,10 @@ import * as Comlink from 'comlink';
 import type { DatasetPreview, DatasetWorkerApi, ImportProgress, UploadRequest } from './dataset-import.ts';
 import type { DatasetSummary } from '../data/dataset.ts';
 import { summarizeDataset } from '../data/dataset.ts';
-import { loadBuiltinMnist } from '../data/builtin-mnist.ts';
+import { loadBuiltinMnist } from '../data/sources/builtin-mnist.ts';
 import type { PetridishDb } from '../persistence/db.ts';
 import { deleteDataset, listDatasets, putDataset } from '../persistence/dataset-repo.ts';
-import type { SyntheticSpec } from '../data/synthetic.ts';
+import type { SyntheticSpec } from '../data/sources/synthetic.ts';
 
 export interface DatasetProgress {
   datasetId: string;

@@ -126,7 +126,7 @@ export interface MeasureProgress {
   stage: string;
 }
 
-/** The device measurement behind the time estimate and the budget sizing (src/ml/measure-device.ts). */
+/** The device measurement behind the time estimate and the budget sizing (src/ml/train/measure-device.ts). */
 export interface DeviceApi {
   measureDevice(request: MeasureRequest, onProgress: (p: MeasureProgress) => void): Promise<DeviceCostModel>;
   /** Stops a running measurement at its next step (it rejects with a cancellation error). */

@@ -1,8 +1,8 @@
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { CIFAR10_SPRITE, FASHION_MNIST, downloadDataset } from '../../src/data/downloads.ts';
-import type { ByteProgress } from '../../src/data/fetch-bytes.ts';
-import { DATASET_CATALOGUE } from '../../src/data/sources.ts';
+import { CIFAR10_SPRITE, FASHION_MNIST, downloadDataset } from '../../src/data/sources/downloads.ts';
+import type { ByteProgress } from '../../src/data/sources/fetch-bytes.ts';
+import { DATASET_CATALOGUE } from '../../src/data/sources/sources.ts';
 import { encodePng, idxImages, idxLabels } from './make-files.ts';
 
 const labels = Array.from({ length: 20 }, (_, i) => i % 10);

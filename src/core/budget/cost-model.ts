@@ -1,5 +1,5 @@
 // A device's cost model: how long one training or evaluation step of a network takes on it, as measured by
-// the device measurement (src/ml/measure-device.ts) on a small reference network. A step costs a per-layer
+// the device measurement (src/ml/train/measure-device.ts) on a small reference network. A step costs a per-layer
 // overhead (kernel dispatch, which dominates small networks on a GPU) plus a per-multiply-add part
 // proportional to MAdd × batch (which dominates on a CPU).
 

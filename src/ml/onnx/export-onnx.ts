@@ -1,5 +1,5 @@
 // A finished architecture with its trained weights as an ONNX model (opset 13), built in the page: the
-// forward mirrors src/ml/network.ts in inference mode, op for op, with PyTorch's symmetric padding where the
+// forward mirrors src/ml/model/network.ts in inference mode, op for op, with PyTorch's symmetric padding where the
 // network pads explicitly and TF's 'same' padding (more at the bottom/right) where it uses 'same'.
 
 import type { ModelDesc, NodeDesc, PrimitiveName, Stride } from '../../core/space/model-desc.ts';
@@ -283,7 +283,7 @@ export function exportOnnx(desc: ModelDesc, weights: NamedWeights, opts: OnnxExp
   let x: Val = { name: b.g.node('Transpose', [inputName], 'nchw', { perm: ints([0, 3, 1, 2]) }), c: channels, h: height, w: width };
   if (opts.normalization) x = normalize(b, x, opts.normalization);
   // The description's input downsampling (area averaging of f×f blocks, a partial edge block dropped), as in
-  // src/ml/network.ts.
+  // src/ml/model/network.ts.
   const f = downsampleOf(desc);
   if (f > 1) {
     const name = b.g.node('AveragePool', [x.name], 'downsample', { kernel_shape: ints([f, f]), strides: ints([f, f]), pads: ints([0, 0, 0, 0]) });

@@ -2,7 +2,7 @@
 // (unbiased variance for the moving average), moving statistics in inference, eps 1e-5.
 
 import * as tf from '@tensorflow/tfjs';
-import type { BnVars, VarStore } from '../var-store.ts';
+import type { BnVars, VarStore } from '../weights/var-store.ts';
 import type { Layer, Mode } from './layer.ts';
 
 export const BN_EPS = 1e-5;

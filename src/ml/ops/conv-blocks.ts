@@ -3,7 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Stride } from '../../core/space/model-desc.ts';
-import type { VarStore } from '../var-store.ts';
+import type { VarStore } from '../weights/var-store.ts';
 import { batchNormLayer } from './batch-norm.ts';
 import type { Layer } from './layer.ts';
 

@@ -1,7 +1,7 @@
 // FactorizedReduce: halves the spatial size with two offset 1×1 stride-2 convolutions, concatenated.
 
 import * as tf from '@tensorflow/tfjs';
-import type { VarStore } from '../var-store.ts';
+import type { VarStore } from '../weights/var-store.ts';
 import { batchNormLayer } from './batch-norm.ts';
 import type { Layer } from './layer.ts';
 

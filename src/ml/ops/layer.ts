@@ -2,7 +2,7 @@
 // called on every forward pass (like a PyTorch module).
 
 import type * as tf from '@tensorflow/tfjs';
-import type { StatUpdate } from '../network-types.ts';
+import type { StatUpdate } from '../model/network-types.ts';
 import type { DropPathSetting } from './drop-path.ts';
 
 export interface Mode {

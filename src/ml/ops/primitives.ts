@@ -2,7 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { PrimitiveName, Stride } from '../../core/space/model-desc.ts';
-import type { VarStore } from '../var-store.ts';
+import type { VarStore } from '../weights/var-store.ts';
 import { dilConv, mbConv, sepConv } from './conv-blocks.ts';
 import { factorizedReduce } from './factorized-reduce.ts';
 import type { Layer } from './layer.ts';

@@ -9,9 +9,9 @@ import { validateDesc } from '../../../src/core/space/validate-desc.ts';
 import type { EpochMetrics } from '../../../src/core/search-types.ts';
 import type { NamedWeights } from '../../../src/core/weights.ts';
 import { registerFastCpuKernels, restoreStockCpuKernels } from '../../../src/ml/kernels/cpu/register.ts';
-import { buildNetwork } from '../../../src/ml/network.ts';
-import { trainPhase } from '../../../src/ml/train.ts';
-import { readWeights } from '../../../src/ml/weights-io.ts';
+import { buildNetwork } from '../../../src/ml/model/network.ts';
+import { trainPhase } from '../../../src/ml/train/train.ts';
+import { readWeights } from '../../../src/ml/weights/weights-io.ts';
 
 // At 14×14 (the reference is 28×28) so that the stock kernels' run stays short; the architecture is the same.
 const reference = validateDesc(JSON.parse(readFileSync('bench/reference-archs/seed.json', 'utf8')));

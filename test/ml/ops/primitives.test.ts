@@ -9,7 +9,7 @@ import { factorizedReduce } from '../../../src/ml/ops/factorized-reduce.ts';
 import type { Mode } from '../../../src/ml/ops/layer.ts';
 import { buildPrimitive } from '../../../src/ml/ops/primitives.ts';
 import { stopForward, stopGradient } from '../../../src/ml/ops/stop-grad.ts';
-import { VarStore } from '../../../src/ml/var-store.ts';
+import { VarStore } from '../../../src/ml/weights/var-store.ts';
 import { TEST_BACKENDS, useBackend } from '../backends.ts';
 
 const source = () => { let s = 0.123; return () => (s = (s * 9301 + 49297) % 233280 / 233280); };

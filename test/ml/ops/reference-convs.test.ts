@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { factorizedReduce } from '../../../src/ml/ops/factorized-reduce.ts';
 import { buildPrimitive } from '../../../src/ml/ops/primitives.ts';
-import { VarStore } from '../../../src/ml/var-store.ts';
+import { VarStore } from '../../../src/ml/weights/var-store.ts';
 import { TEST_BACKENDS, useBackend } from '../backends.ts';
 
 const BN_EPS = 1e-5;
