@@ -19,6 +19,17 @@ fi
 
 bash scripts/ensure-deps.sh
 
+# Screenshots of every screen the end-to-end tests reach, with each screen's axe-core findings: said at the
+# end even when a step fails, so they can be looked at (and kept by CI) either way.
+SHOTS=artifacts/screenshots
+report_screens() {
+  if [ -d "$SHOTS" ]; then
+    echo "== screenshots of each screen: $(pwd)/$SHOTS ($(find "$SHOTS" -name '*.png' | wc -l) PNG files)"
+    node scripts/axe-summary.mjs "$SHOTS" || true
+  fi
+}
+trap report_screens EXIT
+
 echo "== type check"
 npm run --silent typecheck
 echo "== unit tests (Node)"
@@ -26,4 +37,5 @@ npx vitest run
 echo "== production build"
 npx vite build --logLevel warn
 echo "== end-to-end tests (headless Chromium)"
+rm -rf "$SHOTS"
 npx vitest run --config vitest.e2e.config.ts

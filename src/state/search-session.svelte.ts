@@ -31,6 +31,8 @@ import { downloadBlob } from '../runtime/download.ts';
 import type { ExportedModel, ModelFormat, PointDataRef, PredictResult } from '../shared/worker-api.ts';
 import { DEFAULT_JOB_TIME_LIMIT_MS, WorkerPool } from '../runtime/worker-pool.ts';
 import { APP_VERSION, readTestHooks } from '../runtime/app-info.ts';
+import { loadComparison } from '../runtime/compare-loader.ts';
+import type { Comparison } from '../core/compare/compare-runs.ts';
 
 export interface StartOptions {
   preset: PresetName;
@@ -61,6 +63,10 @@ export class SearchSession {
   finals = $state.raw<FinalView | null>(null);
   /** The sizing explanation of the run started last on this page (a time budget's choice), by run id. */
   sizing = $state.raw<{ runId: string; text: string } | null>(null);
+  /** The stored runs being compared (their frontiers and numbers); null when no comparison is open. */
+  comparison = $state.raw<Comparison | null>(null);
+  /** Ids of the stored runs ticked for comparing. */
+  comparePicks = $state.raw<string[]>([]);
   /** Wall-time limit of one job (ms); a job that reaches it fails (and is retried once). Read by init(). */
   jobTimeLimitMs: number | null = DEFAULT_JOB_TIME_LIMIT_MS;
 
@@ -182,6 +188,23 @@ export class SearchSession {
     if (this.view?.run.id === runId) this.detach();
     await this.guard(async () => deleteRun(this.requireDb(), runId));
     await this.refresh();
+  }
+
+  /** Opens the comparison of stored runs `ids` (two or more); unreadable point records are reported. */
+  async compare(ids: string[]): Promise<void> {
+    await this.guard(async () => {
+      const { comparison, problems } = await loadComparison(this.requireDb(), ids);
+      this.addProblems(problems.map((p) => `${p.store} ${p.key}: ${p.message} (skipped)`));
+      this.comparison = comparison;
+    });
+  }
+
+  pickForComparing(id: string, on: boolean): void {
+    this.comparePicks = on ? [...new Set([...this.comparePicks, id])] : this.comparePicks.filter((p) => p !== id);
+  }
+
+  closeComparison(): void {
+    this.comparison = null;
   }
 
   exportJson(): void {

@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { screenshot } from './screen-check.ts';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -50,12 +51,9 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
-/** Saves a screenshot as a test artefact under test-results/. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
-  mkdirSync('test-results', { recursive: true });
-  const path = join('test-results', `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  return path;
+/** Saves a full-page screenshot as a test artefact: artifacts/screenshots/NAME.png (see screen-check.ts). */
+export function saveScreenshot(page: Page, name: string): Promise<string> {
+  return screenshot(page, name);
 }
 
 export function saveLogs(name: string, logs: string[]): void {
