@@ -38,6 +38,13 @@ export const DB_VERSION = LATEST_VERSION;
 export interface OpenOptions {
   name?: string;
   factory?: IDBFactory;
+  /**
+   * Another tab opened the database at a newer version: this connection has been closed (so that tab is not
+   * blocked) and every later read or write here fails; the page should say to reload.
+   */
+  onVersionChange?: () => void;
+  /** The open waits for another tab that holds an older version open; the page should say to close that tab. */
+  onBlocked?: () => void;
 }
 
 export async function openPetridishDb(opts: OpenOptions = {}): Promise<PetridishDb> {
@@ -45,6 +52,8 @@ export async function openPetridishDb(opts: OpenOptions = {}): Promise<Petridish
   const factory = opts.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
   if (!factory) throw new Error('IndexedDB is not available here, so nothing can be saved');
   const request = factory.open(name, DB_VERSION);
+  // Fires at once when another connection does not close for the upgrade; the open settles when it does.
+  request.addEventListener('blocked', () => opts.onBlocked?.());
   let migrationError: unknown = null;
   request.addEventListener('upgradeneeded', (event) => {
     const raw = request.transaction;
@@ -70,8 +79,11 @@ export async function openPetridishDb(opts: OpenOptions = {}): Promise<Petridish
     throw new Error(`Could not open database "${name}" at version ${DB_VERSION}: ${errorText(cause)}`, { cause });
   }
   if (!db) throw new Error(`Could not open database "${name}"`);
-  // Another tab upgrading the schema must not be blocked by this one; it reloads on its next open.
-  db.addEventListener('versionchange', () => db.close());
+  // Another tab upgrading the schema must not be blocked by this one: close, and let the page say to reload.
+  db.addEventListener('versionchange', () => {
+    db.close();
+    opts.onVersionChange?.();
+  });
   return db as unknown as PetridishDb;
 }
 

@@ -140,6 +140,15 @@ export class RunController {
     return this.dispatch({ type: 'continue', now: this.deps.now(), limits });
   }
 
+  /**
+   * Stops driving the run because its storage went away (the database was closed for another tab's upgrade):
+   * the running jobs stop and the run shows `reason` as its fault. Nothing already saved changes.
+   */
+  halt(reason: string): Promise<void> {
+    if (this.readOnly) return Promise.resolve();
+    return this.enqueue(async () => this.enterFault(reason, null));
+  }
+
   /** Resolves once every event queued so far has been handled (tests and shutdown). */
   idle(): Promise<void> {
     return this.queue;

@@ -33,6 +33,7 @@ import { DEFAULT_JOB_TIME_LIMIT_MS, WorkerPool } from '../runtime/worker-pool.ts
 import { APP_VERSION, readTestHooks } from '../runtime/app-info.ts';
 import { loadComparison } from '../runtime/compare-loader.ts';
 import type { Comparison } from '../core/compare/compare-runs.ts';
+import { acquireRunLock, type RunLock } from '../runtime/run-lock.ts';
 
 export interface StartOptions {
   preset: PresetName;
@@ -67,6 +68,10 @@ export class SearchSession {
   comparison = $state.raw<Comparison | null>(null);
   /** Ids of the stored runs ticked for comparing. */
   comparePicks = $state.raw<string[]>([]);
+  /** The database was closed for another tab's upgrade, or this tab's open waits for another tab: what to do. */
+  dbNote = $state.raw<string | null>(null);
+  /** Why the open run is read-only here (another tab drives it); null otherwise. */
+  lockNote = $state.raw<string | null>(null);
   /** Wall-time limit of one job (ms); a job that reaches it fails (and is retried once). Read by init(). */
   jobTimeLimitMs: number | null = DEFAULT_JOB_TIME_LIMIT_MS;
 
@@ -87,12 +92,25 @@ export class SearchSession {
   private controller: RunController | null = null;
   private finalController: FinalController | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
+  /** This tab's hold on the open run (one tab drives a run at a time). */
+  private lock: RunLock | null = null;
   private readonly dbName = DEFAULT_DB_NAME;
   private readonly hooks = readTestHooks();
 
   async init(): Promise<void> {
     try {
-      this.db = await openPetridishDb({ name: this.dbName });
+      this.db = await openPetridishDb({
+        name: this.dbName,
+        onVersionChange: () => {
+          const note = 'Petridish was updated in another tab, so this tab closed its database and can no longer save. Reload this page to continue; the run goes on from what was saved.';
+          this.dbNote = note;
+          void this.controller?.halt("Not saved from now on: the database was closed for another tab's upgrade. Reload this page to continue.");
+        },
+        onBlocked: () => {
+          this.dbNote = 'Another Petridish tab still has an older version of the database open, so this tab is waiting. Close or reload that tab and this one continues.';
+        },
+      });
+      this.dbNote = null;
     } catch (e) {
       this.fail(`IndexedDB could not be opened, so nothing can be saved: ${describeError(e)}`);
       return;
@@ -147,12 +165,53 @@ export class SearchSession {
       };
       const run = { id, name: opts.name ?? `${dataset.name} · ${opts.preset} · ${new Date().toLocaleString()}`, strategy: opts.strategy, preset, dataset, budgetMadd: opts.budgetMadd, workers: opts.workers };
       this.sizing = opts.sizing ? { runId: id, text: opts.sizing } : null;
-      this.attach(await RunController.create(this.deps(), { run, config }));
+      const held = await acquireRunLock(id);
+      const lock = 'lock' in held ? held.lock : null;
+      try {
+        this.attach(await RunController.create(this.deps(), { run, config }), lock);
+      } catch (e) {
+        lock?.release();
+        throw e;
+      }
     });
   }
 
+  /**
+   * Opens a stored run. To drive it (not read-only) this tab takes the run's lock; when another tab holds it,
+   * the run opens read-only here, refreshed every few seconds, and `lockNote` says why.
+   */
   async open(runId: string, readOnly: boolean): Promise<void> {
-    await this.guard(async () => this.attach(await RunController.open(this.deps(), runId, { readOnly })));
+    await this.guard(async () => {
+      if (readOnly) return this.attach(await RunController.open(this.deps(), runId, { readOnly: true }), null);
+      const held = await acquireRunLock(runId);
+      if ('heldElsewhere' in held) {
+        this.attach(await RunController.open(this.deps(), runId, { readOnly: true }), null);
+        this.lockNote = 'Another tab of this browser is running this search, so it is shown read-only here and refreshed every few seconds. Close it there (or close that tab) to drive it from this tab.';
+        this.follow(runId);
+        return;
+      }
+      const lock = 'lock' in held ? held.lock : null;
+      try {
+        this.attach(await RunController.open(this.deps(), runId, { readOnly: false }), lock);
+      } catch (e) {
+        lock?.release();
+        throw e;
+      }
+    });
+  }
+
+  /** Re-reads a run another tab drives, every few seconds, while it stays open here. */
+  private follow(runId: string): void {
+    this.ticker = setInterval(() => {
+      void RunController.open(this.deps(), runId, { readOnly: true }).then(
+        (c) => {
+          if (this.view?.run.id !== runId || !this.controller?.readOnly) return;
+          this.controller = c;
+          this.view = c.view;
+        },
+        () => undefined,
+      );
+    }, 5000);
   }
 
   async close(): Promise<void> {
@@ -258,12 +317,13 @@ export class SearchSession {
         const { onHull: _h, inEpsBand: _b, inheritance, testAcc: _a, testCount: _c, testSource: _s, ...point } = p;
         await putPoint(db, { ...point, id: p.id.replace(data.run.id, id), parentId: p.parentId?.replace(data.run.id, id) ?? null, runId: id, weightsKey: '', ...(inheritance ? { inheritance } : {}), ...testScoreOf(p) });
       }
-      this.attach(await RunController.open(this.deps(), id, { readOnly: true }));
+      this.attach(await RunController.open(this.deps(), id, { readOnly: true }), null);
     });
   }
 
-  private attach(c: RunController): void {
+  private attach(c: RunController, lock: RunLock | null): void {
     this.detach();
+    this.lock = lock;
     this.controller = c;
     this.view = c.view;
     this.selectedPointId = null;
@@ -344,6 +404,9 @@ export class SearchSession {
   private detach(): void {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
+    this.lock?.release();
+    this.lock = null;
+    this.lockNote = null;
     this.controller = null;
     this.view = null;
     this.finalController = null;
