@@ -28,7 +28,8 @@ export interface Dataset {
   test: DatasetSplit | null;
   /**
    * The dataset's own validation split (a `valid/` or `val/` folder), kept apart from training; absent when the
-   * files had none. The search draws its validation examples from `train` (src/data/split.ts).
+   * files had none. When present (and not empty) every phase of a run validates on it instead of a cut of
+   * `train` (`preparePhaseData` in src/ml/run-job.ts); it is never trained on.
    */
   valid?: DatasetSplit | null;
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.ts';
-import { makeRunSplit, phaseSplit, valCount } from '../../src/data/splits/run-split.ts';
+import { makeRunSplit, ownValidationOrder, phaseSplit, valCount } from '../../src/data/splits/run-split.ts';
 
 // 3 classes with 100, 50 and 10 examples, interleaved.
 const labels = Uint8Array.from(createRng(1).shuffle([...Array<number>(100).fill(0), ...Array<number>(50).fill(1), ...Array<number>(10).fill(2)]));
@@ -82,5 +82,27 @@ describe('makeRunSplit / phaseSplit', () => {
     expect(() => makeRunSplit(labels, { ...opts, examplesPerClass: 0 }, createRng(1))).toThrow(/examplesPerClass must be an integer ≥ 1 or null, got 0/);
     expect(() => makeRunSplit(labels, { ...opts, testFraction: 1 }, createRng(1))).toThrow(/testFraction must be in \[0, 1\), got 1/);
     expect(() => phaseSplit(makeRunSplit(labels, opts, createRng(1)), -0.1)).toThrow(/valFraction must be in \[0, 1\), got -0.1/);
+  });
+});
+
+describe('ownValidationOrder', () => {
+  // 3 classes with 5, 3 and 1 validation examples, interleaved as a folder listing might give them.
+  const labels = Uint8Array.from([0, 1, 0, 2, 0, 1, 0, 1, 0]);
+
+  it('lists every example of the split once, in a seeded order, with the same list for the same seed', () => {
+    const a = ownValidationOrder(labels, 3, null, createRng(4));
+    expect([...a].sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect([...ownValidationOrder(labels, 3, null, createRng(4))]).toEqual([...a]);
+    expect([...ownValidationOrder(labels, 3, null, createRng(5))]).not.toEqual([...a]);
+  });
+
+  it('keeps at most examplesPerClass of every class', () => {
+    const a = ownValidationOrder(labels, 3, 2, createRng(4));
+    const perClass = [0, 1, 2].map((c) => [...a].filter((i) => labels[i] === c).length);
+    expect(perClass).toEqual([2, 2, 1]);
+  });
+
+  it('refuses a label outside the classes', () => {
+    expect(() => ownValidationOrder(Uint8Array.from([0, 3]), 3, null, createRng(1))).toThrow(/labels\[1\] = 3/);
   });
 });

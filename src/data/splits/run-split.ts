@@ -112,3 +112,25 @@ export function phaseSplit(run: RunSplit, valFraction: number): SplitIndices {
   });
   return { train: Int32Array.from(train).sort(), val: Int32Array.from(val) };
 }
+
+/**
+ * The validation examples of a dataset that brings its own validation split (a `valid/` or `val/` folder):
+ * every class's examples of that split (`labels`, uint8 class indices in [0, numClasses)) in one random order,
+ * at most `examplesPerClass` of each (null = all), listed in a random order across classes so a prefix (the
+ * recipe's `maxValExamples`) is a random, roughly stratified sample. Every phase of a run validates on this same
+ * list, so the sets are nested (equal), and none of it is ever trained on: training reads only the training
+ * split. Seeded by `rng` alone. Throws when a label is out of range.
+ */
+export function ownValidationOrder(labels: Uint8Array, numClasses: number, examplesPerClass: number | null, rng: UnitRandom): Int32Array {
+  const groups: number[][] = Array.from({ length: numClasses }, () => []);
+  labels.forEach((y, i) => {
+    const g = groups[y];
+    if (g === undefined) throw new Error(`validation labels[${i}] = ${y} is not a class index in [0, ${numClasses})`);
+    g.push(i);
+  });
+  const kept = groups.flatMap((group) => {
+    const g = shuffleInPlace(Int32Array.from(group), rng);
+    return Array.from(examplesPerClass === null ? g : g.subarray(0, Math.min(examplesPerClass, g.length)));
+  });
+  return shuffleInPlace(Int32Array.from(kept), rng);
+}

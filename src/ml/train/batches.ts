@@ -17,6 +17,8 @@ export interface PhaseData {
   numClasses: number;
   trainIdx: Int32Array;
   valIdx: Int32Array;
+  /** The split `valIdx` points into when it is not `split` (a dataset's own validation split). */
+  valSplit?: DatasetSplit;
   stats: ChannelStats;
 }
 

@@ -10,7 +10,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { createRng, deriveSeed } from '../../core/rng.ts';
 import { finalizeCandidate, insertCandidate } from '../../core/space/grow.ts';
 import { checkStartWeights } from '../../core/scheduler/jobs.ts';
-import { makeRunSplit, phaseSplit, type RunSplit } from '../../data/splits/run-split.ts';
+import { makeRunSplit, ownValidationOrder, phaseSplit, type RunSplit } from '../../data/splits/run-split.ts';
 import { HELD_OUT_TEST_FRACTION, chooseTestSet, hasOwnTestSplit, type TestSet } from '../../data/splits/test-set.ts';
 import { channelStats, type ChannelStats } from '../../data/normalize.ts';
 import { evaluateTest } from './evaluate.ts';
@@ -66,17 +66,31 @@ export function runTestSet(dataset: Dataset, preset: SearchPreset): TestSet {
   return chooseTestSet(dataset, runSplitOf(dataset, preset).heldOutTest, preset.testExamples, createRng(deriveSeed(preset.seed, 'test-set')));
 }
 
+/** Whether the dataset brings its own (non-empty) validation split, which then replaces the run's validation cut. */
+export function hasOwnValidSplit(dataset: Dataset): boolean {
+  return (dataset.valid?.count ?? 0) > 0;
+}
+
 /**
  * The examples a phase trains and validates on: a nested, stratified cut of the run's split (`runSplitOf`),
  * so the post-training and seed validation sets (10 %) lie inside the search phase's (20 %) and no model is
  * scored on an example it or an ancestor trained on; normalisation statistics come from the training side.
+ * A dataset with its own validation split (`dataset.valid`, from a `valid/` folder) instead trains every phase
+ * on all of the run's examples and validates on that split (`ownValidationOrder`, the same list for every
+ * phase, with `valSplit` set), so no validation example is ever trained on.
  * Throws when the validation set is empty.
  */
 export function preparePhaseData(dataset: Dataset, recipe: PhaseRecipe, preset: SearchPreset): PhaseData {
-  const { train, val } = phaseSplit(runSplitOf(dataset, preset), recipe.valFraction);
+  const run = runSplitOf(dataset, preset);
+  const common = { split: dataset.train, shape: dataset.shape, numClasses: dataset.numClasses };
+  if (dataset.valid && hasOwnValidSplit(dataset)) {
+    const { train } = phaseSplit(run, 0);
+    const val = ownValidationOrder(dataset.valid.labels, dataset.numClasses, preset.examplesPerClass, createRng(deriveSeed(preset.seed, 'own-validation')));
+    return { ...common, trainIdx: train, valIdx: val, valSplit: dataset.valid, stats: channelStats(dataset.train.images, dataset.shape, train) };
+  }
+  const { train, val } = phaseSplit(run, recipe.valFraction);
   if (val.length === 0) throw new Error(`dataset ${dataset.id}: the validation split is empty (valFraction ${recipe.valFraction})`);
-  return { split: dataset.train, shape: dataset.shape, numClasses: dataset.numClasses, trainIdx: train, valIdx: val,
-    stats: channelStats(dataset.train.images, dataset.shape, train) };
+  return { ...common, trainIdx: train, valIdx: val, stats: channelStats(dataset.train.images, dataset.shape, train) };
 }
 
 /** The recipe a job trains with, and its L1 penalty on α (search phase only). */

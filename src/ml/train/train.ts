@@ -257,7 +257,7 @@ async function runEpoch(ctx: EpochContext, e: number, start?: EpochPosition): Pr
   const began = now();
   const lr = cosineLr(recipe, e);
   const train = await trainEpoch(ctx, e, lr, start);
-  const evalData = opts.evalData?.data ?? data;
+  const evalData = opts.evalData?.data ?? (data.valSplit ? { ...data, split: data.valSplit } : data);
   const evalIdx = opts.evalData?.indices ?? data.valIdx;
   const valIdx = recipe.maxValExamples === undefined ? evalIdx : evalIdx.subarray(0, recipe.maxValExamples);
   const val = await evaluate(ctx.net, evalData, valIdx, ctx.batchSize, () => checkStop(opts));

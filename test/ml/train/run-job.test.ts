@@ -9,6 +9,7 @@ import { createRng } from '../../../src/core/rng.ts';
 import { macroOf } from '../../../src/core/space/grow.ts';
 import { preparePhaseData, runJob } from '../../../src/ml/train/run-job.ts';
 import { JobCancelledError } from '../../../src/ml/errors.ts';
+import { evaluate } from '../../../src/ml/train/evaluate.ts';
 import { syntheticSplit } from '../model/tiny-network.ts';
 import { buildNetwork } from '../../../src/ml/model/network.ts';
 import type { NamedWeights } from '../../../src/core/weights.ts';
@@ -53,6 +54,48 @@ describe('preparePhaseData', () => {
     expect(a.trainIdx.length + a.valIdx.length).toBe(36);
     expect(Array.from(a.valIdx).map((i) => dataset.train.labels[i]).sort()).toEqual([0, 1, 2]);
     expect(Array.from(b.valIdx)).toEqual(Array.from(a.valIdx));
+  });
+});
+
+describe('preparePhaseData with the dataset\'s own validation split', () => {
+  // A valid/ folder: 4 examples of each class, kept apart from the 60 training examples.
+  const valid = syntheticSplit(12, 8, 8, 1, 3, 6);
+  const withValid: Dataset = { ...dataset, id: 'with-valid', valid };
+
+  it('trains every phase on all of the run\'s examples and validates every phase on that split alone', () => {
+    const seed = preparePhaseData(withValid, preset.seedTrain, preset);
+    const search = preparePhaseData(withValid, preset.search, preset);
+    expect(seed.valSplit).toBe(valid);
+    expect(seed.split).toBe(withValid.train);
+    // 12 per class of the 18 that remain after the held-out test part (2 of 20): all of them train.
+    expect(seed.trainIdx.length).toBe(36);
+    expect([...seed.valIdx].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect([...search.valIdx]).toEqual([...seed.valIdx]);
+    expect([...search.trainIdx]).toEqual([...seed.trainIdx]);
+  });
+
+  it('validates on the run\'s cut otherwise, with no valSplit', () => {
+    const d = preparePhaseData({ ...dataset, valid: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 } }, preset.seedTrain, preset);
+    expect(d.valSplit).toBeUndefined();
+    expect(d.trainIdx.length + d.valIdx.length).toBe(36);
+  });
+
+  it('a job\'s recorded validation accuracy is measured on the validation split', async () => {
+    const before = tf.memory().numTensors;
+    const out = await runJob({ job: job('v1', 'seed_train', seedDesc), preset, dataset: withValid, initWeights: null, parentDesc: null });
+    expect(tf.memory().numTensors).toBe(before);
+    const data = preparePhaseData(withValid, preset.seedTrain, preset);
+    const net = buildNetwork(seedDesc, { seed: 1 });
+    try {
+      net.loadWeights(out.weights, seedDesc);
+      const idx = data.valIdx.subarray(0, phase.maxValExamples);
+      const onValid = await evaluate(net, { ...data, split: valid }, idx, 8);
+      expect(out.result.history.at(-1)?.valLoss).toBeCloseTo(onValid.loss, 5);
+      expect(out.result.history.at(-1)?.valAcc).toBeCloseTo(onValid.acc, 9);
+    } finally {
+      net.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
