@@ -17,6 +17,20 @@ if [ ! -x "$CHROMIUM" ]; then
   fi
 fi
 
+# The download end-to-end test makes a self-signed certificate with openssl; the tar reader's test checks
+# archives written by GNU tar.
+for tool in openssl tar; do
+  if ! command -v "$tool" >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+    else
+      echo "The tests need $tool. Install it with: sudo apt-get install $tool" >&2
+      exit 1
+    fi
+  fi
+done
+
 bash scripts/ensure-deps.sh
 
 # Screenshots of every screen the end-to-end tests reach, with each screen's axe-core findings: said at the

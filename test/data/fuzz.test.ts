@@ -13,7 +13,7 @@ import { entriesFromZip } from '../../src/data/formats/image-folder.ts';
 import { groupImagePaths } from '../../src/data/formats/image-folder-layout.ts';
 import { decodePng } from '../../src/data/formats/png.ts';
 import { parseSprite } from '../../src/data/formats/sprite.ts';
-import { cifarFile, cifarRecord, encodePng, idxImages, idxLabels, mulberry32 } from './make-files.ts';
+import { cifarFile, cifarRecord, encodePng, idxImages, idxLabels, mulberry32, tarArchive } from './make-files.ts';
 
 /** Inputs per parser for the formats users upload (IDX, CIFAR, CSV, zip, PNG, image-folder layout). */
 const CASES = 10_000;
@@ -100,6 +100,13 @@ const png16 = encode({ width: 4, height: 4, data: Uint16Array.from({ length: 64 
 const pngInterlaced = encode({ width: 5, height: 5, data: Uint8Array.from({ length: 75 }, (_, i) => i), depth: 8, channels: 3 }, { interlace: 'Adam7' });
 const png = encodePng(Uint8Array.from({ length: 4 * 4 * 3 }, (_, i) => i), 4, 4, 3);
 
+const cifarTar = tarArchive([
+  { name: 'cifar-10-batches-bin/' },
+  { name: 'cifar-10-batches-bin/data_batch_1.bin', bytes: cifarFile(Array.from({ length: 10 }, (_, c) => cifarRecord([c], c))) },
+  { name: 'cifar-10-batches-bin/batches.meta.txt', bytes: new TextEncoder().encode('a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n') },
+  { name: 'cifar-10-batches-bin/test_batch.bin', bytes: cifarFile([cifarRecord([5], 3)]) },
+]);
+
 describe('fuzz', () => {
   fuzz('gunzip', [gzipSync(images), new Uint8Array([...gzipSync(images), ...gzipSync(labels)])], (b) => gunzip(b, 'f.gz', 1 << 20), 1, HELPER_CASES);
   fuzz('IDX images', [images, gzipSync(images)], (b) => parseIdxPair(b, labels, 'f'), 2);
@@ -111,6 +118,7 @@ describe('fuzz', () => {
   fuzz('PNG', [png], (b) => decodePng(b, 'f.png', 1 << 20), 7);
   fuzz('sprite labels', [Uint8Array.from([1, 0, 0, 1])], (b) => parseSprite(encodePng(new Uint8Array(2 * 4 * 1), 4, 2, 1), b, { id: 's', name: 's', shape: { height: 2, width: 2, channels: 1 }, classNames: ['a', 'b'], trainCount: 1 }), 8, HELPER_CASES);
   fuzz('zip', [zipSync({ 'a/1.png': new Uint8Array([1]), 'b/2.png': new Uint8Array([2]) }), zipSync({ 'd/train/a/1.png': new Uint8Array([1]), 'd/test/b/2.png': new Uint8Array([2]), 'd/x.txt': new Uint8Array([3]) })], (b) => groupImagePaths(entriesFromZip(b, 'f.zip').map((e) => e.path)), 9);
+  fuzz('tar (CIFAR-10 binary archive)', [cifarTar, gzipSync(cifarTar)], (b) => parseCifar([{ name: 'cifar-10-binary.tar.gz', bytes: b }], meta), 12);
   fuzz('PNG (palette, 16-bit, interlaced)', [pngPalette, png16, pngInterlaced], (b) => decodePng(b, 'f.png', 1 << 20), 11);
   it(`image-folder layout: ${CASES} random path lists, only DatasetError, no hang`, () => {
     const t = runCases('image-folder layout', CASES, (rnd) => randomPaths(rnd), (paths) => groupImagePaths(paths, 'f'), 12);

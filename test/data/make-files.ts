@@ -86,3 +86,42 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   const ihdr = new Uint8Array([...be32(width), ...be32(height), 8, colour, 0, 0, 0]);
   return new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, ...chunk('IHDR', ihdr), ...chunk('IDAT', zlibSync(new Uint8Array(raw))), ...chunk('IEND', new Uint8Array())]);
 }
+
+/**
+ * A POSIX ustar archive of `files` (regular files; a name ending in "/" is a directory entry), as GNU tar
+ * writes it for short names: 512-byte headers with octal fields and checksum, contents padded to 512 bytes,
+ * two zero blocks at the end.
+ */
+export function tarArchive(files: { name: string; bytes?: Uint8Array }[]): Uint8Array {
+  const blocks: Uint8Array[] = [];
+  const put = (h: Uint8Array, at: number, text: string): void => h.set(new TextEncoder().encode(text), at);
+  for (const f of files) {
+    const dir = f.name.endsWith('/');
+    const bytes = f.bytes ?? new Uint8Array(0);
+    const h = new Uint8Array(512);
+    put(h, 0, f.name);
+    put(h, 100, '0000644\0');
+    put(h, 108, '0001750\0');
+    put(h, 116, '0001750\0');
+    put(h, 124, `${bytes.length.toString(8).padStart(11, '0')}\0`);
+    put(h, 136, '14707044300\0');
+    put(h, 148, '        ');
+    h[156] = (dir ? '5' : '0').charCodeAt(0);
+    put(h, 257, 'ustar  \0');
+    put(h, 148, `${h.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `);
+    blocks.push(h);
+    if (!dir) {
+      const padded = new Uint8Array(Math.ceil(bytes.length / 512) * 512);
+      padded.set(bytes);
+      blocks.push(padded);
+    }
+  }
+  blocks.push(new Uint8Array(1024));
+  const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of blocks) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}

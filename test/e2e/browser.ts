@@ -24,13 +24,16 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** A persistent context (its own profile folder), so IndexedDB survives reloads within one test. */
-export async function openSession(baseUrl: string): Promise<Session> {
+/**
+ * A persistent context (its own profile folder), so IndexedDB survives reloads within one test. `extraArgs`
+ * are added to Chromium's command line (the download test maps the dataset hosts to a local server with them).
+ */
+export async function openSession(baseUrl: string, extraArgs: string[] = []): Promise<Session> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'petridish-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     acceptDownloads: true,
     viewport: { width: 1360, height: 860 },
     baseURL: baseUrl,

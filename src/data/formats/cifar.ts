@@ -2,6 +2,7 @@
 import type { Dataset, DatasetSource, DatasetSplit } from '../dataset.ts';
 import { DatasetError } from '../errors.ts';
 import { maybeGunzip } from './gzip.ts';
+import { isTarName, readTar } from './tar.ts';
 import { assembleDataset, digitClassNames } from '../validate.ts';
 
 export type CifarVariant = 'cifar10' | 'cifar100';
@@ -122,15 +123,28 @@ function readNames(f: NamedBytes, expected: number): string[] {
 }
 
 /**
- * Parses CIFAR batch files (raw or gzipped) into a Dataset; files named test* form the test split. Class
+ * The files of a tar archive (`cifar-10-binary.tar.gz` as its authors publish it), each named
+ * `<archive>/<path inside it>` so an error names both; what was read and skipped is added to `notes`.
+ */
+function expandArchive(f: NamedBytes, notes: string[]): NamedBytes[] {
+  const { files, skipped } = readTar(f.bytes, f.name);
+  if (files.length === 0) throw new DatasetError(f.name, 'the archive holds no files');
+  notes.push(`read ${files.length} files from ${f.name}: ${files.map((e) => e.name).join(', ')}`);
+  if (skipped.length > 0) notes.push(`skipped in ${f.name}: ${skipped.join(', ')}`);
+  return files.map((e) => ({ name: `${f.name}/${e.name}`, bytes: e.bytes }));
+}
+
+/**
+ * Parses CIFAR batch files (raw or gzipped, or inside a tar archive such as cifar-10-binary.tar.gz) into a Dataset; files named test* form the test split. Class
  * names come from the archive's name files when given (batches.meta.txt, fine_label_names.txt,
  * coarse_label_names.txt), else CIFAR-10's known names, CIFAR-100's known coarse names, or for CIFAR-100's
  * fine labels the label numbers (with a note saying so). Other files from the archives (readme.html, the
  * Python version's pickled meta) are listed in the notes as skipped.
  */
-export function parseCifar(files: NamedBytes[], meta: { id: string; name: string; source: DatasetSource }, options: CifarOptions = {}): Dataset {
-  if (files.length === 0) throw new DatasetError(meta.name, 'no CIFAR batch files were given');
+export function parseCifar(given: NamedBytes[], meta: { id: string; name: string; source: DatasetSource }, options: CifarOptions = {}): Dataset {
+  if (given.length === 0) throw new DatasetError(meta.name, 'no CIFAR batch files were given');
   const notes: string[] = [];
+  const files = given.flatMap((f) => (isTarName(f.name) ? expandArchive(f, notes) : [f]));
   const nameFiles = files.filter((f) => nameFileKind(f.name) !== undefined);
   const skipped = files.filter((f) => nameFileKind(f.name) === undefined && isIgnorable(f.name));
   if (skipped.length > 0) notes.push(`skipped (no image records): ${skipped.map((f) => f.name).join(', ')}`);

@@ -24,13 +24,17 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 class Stop extends Error {}
 
 interface Inflated {
-  out: Uint8Array;
+  /** Bytes expanded (all of them handed to the sink). */
+  total: number;
   /** Compressed offset where each member after the first starts, and the bytes expanded before it. */
   members: { offset: number; expandedBefore: number }[];
 }
 
-function inflate(bytes: Uint8Array, file: string, limit: number, stopAtLimit: boolean): Inflated {
-  const chunks: Uint8Array[] = [];
+/**
+ * Inflates `bytes`, handing every expanded chunk to `sink` (which may throw a DatasetError to refuse the
+ * content). Past `limit` bytes it stops (stopAtLimit, the chunk that crossed it included) or refuses the file.
+ */
+function inflate(bytes: Uint8Array, file: string, limit: number, stopAtLimit: boolean, sink: (chunk: Uint8Array) => void): Inflated {
   const members: Inflated['members'] = [];
   let total = 0;
   const g = new Gunzip();
@@ -40,22 +44,20 @@ function inflate(bytes: Uint8Array, file: string, limit: number, stopAtLimit: bo
   };
   g.ondata = (chunk) => {
     total += chunk.length;
-    chunks.push(chunk);
-    if (total > limit) {
-      if (stopAtLimit) throw new Stop();
-      throw new DatasetError(file, `gzip data expands to more than ${limit} bytes, which is too large`);
-    }
+    if (total > limit && !stopAtLimit) throw new DatasetError(file, `gzip data expands to more than ${limit} bytes, which is too large`);
+    sink(chunk);
+    if (total > limit) throw new Stop();
   };
   try {
     // A prefix is usually a slice of the file, so its end is not the end of the stream.
     g.push(bytes, !stopAtLimit);
   } catch (e) {
-    if (e instanceof Stop) return { out: concat(chunks, total).subarray(0, limit), members };
+    if (e instanceof Stop) return { total, members };
     if (e instanceof DatasetError) throw e;
     const detail = e instanceof Error ? e.message : String(e);
     throw new DatasetError(file, `the gzip data is truncated or corrupt (${detail})`, { cause: e });
   }
-  return { out: concat(chunks, total), members };
+  return { total, members };
 }
 
 function isizeAt(bytes: Uint8Array, end: number): number {
@@ -64,14 +66,17 @@ function isizeAt(bytes: Uint8Array, end: number): number {
 }
 
 /**
- * Expands a whole gzip file, one member or several joined end to end (RFC 1952 §2.2). fflate's stream does
- * not check trailers, so each member's ISIZE field (its expanded length modulo 2^32) is compared here: that
- * catches a file cut inside its last few bytes.
+ * Expands a whole gzip file, one member or several joined end to end (RFC 1952 §2.2), handing the expanded
+ * bytes to `sink` chunk by chunk (so a consumer such as the tar reader never needs the whole output at once).
+ * fflate's stream does not check trailers, so each member's ISIZE field (its expanded length modulo 2^32) is
+ * compared here: that catches a file cut inside its last few bytes. Returns the expanded length. Throws a
+ * DatasetError naming `file` for truncated or corrupt data or more than `maxBytes` expanded; errors the sink
+ * throws pass through.
  */
-export function gunzip(bytes: Uint8Array, file: string, maxBytes = DEFAULT_MAX_GUNZIP_BYTES): Uint8Array {
+export function gunzipTo(bytes: Uint8Array, file: string, sink: (chunk: Uint8Array) => void, maxBytes = DEFAULT_MAX_GUNZIP_BYTES): number {
   if (bytes.length < 18) throw new DatasetError(file, `the gzip data is truncated (${bytes.length} bytes, a gzip file has at least 18)`);
-  const { out, members } = inflate(bytes, file, maxBytes, false);
-  const ends = [...members.map((m) => ({ end: m.offset, expanded: m.expandedBefore })), { end: bytes.length, expanded: out.length }];
+  const { total, members } = inflate(bytes, file, maxBytes, false, sink);
+  const ends = [...members.map((m) => ({ end: m.offset, expanded: m.expandedBefore })), { end: bytes.length, expanded: total }];
   let before = 0;
   for (const [i, m] of ends.entries()) {
     const isize = isizeAt(bytes, m.end);
@@ -82,12 +87,21 @@ export function gunzip(bytes: Uint8Array, file: string, maxBytes = DEFAULT_MAX_G
     }
     before = m.expanded;
   }
-  return out;
+  return total;
+}
+
+/** Expands a whole gzip file (see gunzipTo) into one array. */
+export function gunzip(bytes: Uint8Array, file: string, maxBytes = DEFAULT_MAX_GUNZIP_BYTES): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  const total = gunzipTo(bytes, file, (c) => chunks.push(c), maxBytes);
+  return concat(chunks, total);
 }
 
 /** Expands only the first `n` bytes (or fewer if the data ends sooner), e.g. to read a header before the rest. */
 export function gunzipPrefix(bytes: Uint8Array, n: number, file: string): Uint8Array {
-  return inflate(bytes, file, n, true).out;
+  const chunks: Uint8Array[] = [];
+  const { total } = inflate(bytes, file, n, true, (c) => chunks.push(c));
+  return concat(chunks, total).subarray(0, n);
 }
 
 /** Returns the bytes expanded if they are gzip, else the bytes themselves. */

@@ -20,6 +20,17 @@ export interface RemoteFile {
   expectedBytes?: number;
 }
 
+/** The host could not be reached at all (network failure, or a cross-origin read the host does not allow). */
+export class UnreachableError extends DatasetError {
+  /** What fetch reported. */
+  readonly detail: string;
+
+  constructor(file: string, problem: string, detail: string, options?: { cause?: unknown }) {
+    super(file, problem, options);
+    this.detail = detail;
+  }
+}
+
 function isAbort(e: unknown, signal?: AbortSignal): boolean {
   return signal?.aborted === true || (e instanceof Error && e.name === 'AbortError');
 }
@@ -62,7 +73,7 @@ async function fetchOne(f: RemoteFile, fetchFn: FetchFn, hint: FailureHint, sign
   } catch (e) {
     if (isAbort(e, signal)) throw e;
     const detail = e instanceof Error ? e.message : String(e);
-    throw new DatasetError(f.name, `could not download ${f.url} (${detail}): ${hint.network}`, { cause: e });
+    throw new UnreachableError(f.name, `could not download ${f.url} (${detail}): ${hint.network}`, detail, { cause: e });
   }
   if (!res.ok) throw new DatasetError(f.name, `the server answered ${res.status} ${res.statusText} for ${f.url}: ${hint.network}`);
   return res;

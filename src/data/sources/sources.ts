@@ -52,12 +52,12 @@ export const BUILTIN_MNIST_ENTRY: BuiltinEntry = {
 
 const DOWNLOAD_DESCRIPTIONS: Record<string, string> = {
   'fashion-mnist': 'Zalando clothing images, 28×28 grayscale, 60,000 + 10,000 (about 31 MB).',
-  cifar10: 'Small colour photos, 32×32 RGB, 50,000 + 10,000 (one large PNG sprite of all 60,000 images).',
+  cifar10: 'Small colour photos, 32×32 RGB, 50,000 + 10,000 (the authors\' binary archive, about 170 MB).',
 };
 
 export const UPLOAD_ENTRIES: readonly UploadEntry[] = [
   { kind: 'upload', format: 'idx', name: 'IDX files', description: 'An images file and a labels file (idx3/idx1, optionally .gz), and optionally a test pair.', accept: '.gz,.idx,.idx1-ubyte,.idx3-ubyte,application/octet-stream', multiple: true, directory: false },
-  { kind: 'upload', format: 'cifar', name: 'CIFAR binary batches', description: 'CIFAR-10 or CIFAR-100 .bin batches; test_batch.bin becomes the test split.', accept: '.bin,.gz', multiple: true, directory: false },
+  { kind: 'upload', format: 'cifar', name: 'CIFAR binary batches', description: 'CIFAR-10 or CIFAR-100 .bin batches, or the binary archive as downloaded (cifar-10-binary.tar.gz); test_batch.bin becomes the test split.', accept: '.bin,.gz,.tgz,.tar', multiple: true, directory: false },
   { kind: 'upload', format: 'csv', name: 'CSV of pixels', description: 'One image per row plus a label column; you give the image shape.', accept: '.csv,.gz,text/csv', multiple: false, directory: false },
   { kind: 'upload', format: 'image-folder', name: 'Folder of images', description: 'One sub-folder per class (class/image.png); resized to the size you choose.', accept: 'image/*', multiple: true, directory: true },
   { kind: 'upload', format: 'image-zip', name: 'Zip of images', description: 'A .zip with one folder per class (class/image.png).', accept: '.zip,application/zip', multiple: false, directory: false },
