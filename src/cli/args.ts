@@ -1,6 +1,7 @@
 // Command-line arguments of the headless runner (`npm run search -- …`), parsed and checked with errors
 // that name the flag, the value and what was expected.
 
+import { availableParallelism } from 'node:os';
 import type { SearchStrategy } from '../core/scheduler/types.ts';
 import type { PresetName } from '../core/training/training-config.ts';
 
@@ -23,6 +24,8 @@ export interface CliArgs {
   /** A time budget in minutes: measure the device and size the search to it (the 'budget' preset). */
   minutes: number | null;
   backend: CliBackend;
+  /** Jobs run at once, each on its own trainer thread when ≥ 2 (default: the machine's cores). */
+  workers: number;
   out: string;
   csv: string | null;
   quiet: boolean;
@@ -53,6 +56,8 @@ export const USAGE = `usage: npm run search -- --out run.json [options]
   --top-k N                  operations kept per new node at finalisation (overrides the preset)
   --test-examples N|all      test accuracy of each model on N test examples, or all (overrides the preset)
   --backend auto|webgpu|cpu  auto = WebGPU through Dawn when an adapter exists, else cpu (default auto)
+  --workers N                jobs run at once, each on its own trainer thread (default: the number of
+                             cores, here ${defaultWorkers()}; 1 runs the jobs one at a time on the main thread)
   --out FILE                 frontier export JSON (required)
   --csv FILE                 also write the pool as CSV
   --quiet                    no progress bar
@@ -61,6 +66,11 @@ export const USAGE = `usage: npm run search -- --out run.json [options]
   --final-width N            its initial node channels (default: the preset's)
   --final-out FILE           its summary JSON (default: the --out file with .final.json)
   --help, -h                 print this and exit`;
+
+/** The default of --workers: the cores Node may use (os.availableParallelism). */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
 
 const STRATEGIES: readonly SearchStrategy[] = ['petridish', 'random'];
 const BACKENDS: readonly CliBackend[] = ['auto', 'webgpu', 'cpu'];
@@ -103,7 +113,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
  */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { dataset: 'mnist', preset: 'tiny', strategy: 'petridish', seed: null, maxPoolSize: null,
-    examplesPerClass: null, testExamples: null, l1Alpha: null, topK: null, minutes: null, backend: 'auto', out: '', csv: null, quiet: false, help: false,
+    examplesPerClass: null, testExamples: null, l1Alpha: null, topK: null, minutes: null, backend: 'auto', workers: defaultWorkers(), out: '', csv: null, quiet: false, help: false,
     final: null, finalEpochs: null, finalWidth: null, finalOut: null };
   if (wantsHelp(argv)) return { ...args, help: true };
   for (let i = 0; i < argv.length; i++) {
@@ -127,6 +137,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case '--test-examples': args.testExamples = value === 'all' ? 'all' : integer(flag, value, 1); break;
       case '--minutes': args.minutes = positive(flag, value); break;
       case '--backend': args.backend = oneOf(flag, value, BACKENDS); break;
+      case '--workers': args.workers = integer(flag, value, 1); break;
       case '--out': args.out = value; break;
       case '--csv': args.csv = value; break;
       case '--final': args.final = value; break;

@@ -1,14 +1,19 @@
 // The headless runner's time budget (--minutes N): the same device measurement and sizing as the page, on
-// the backend the runner uses. A job that starts before the budget's stop rule runs to its end here (the
-// page cancels it instead), so the stop rule comes half a typical job early.
+// the backend the runner uses, for the runner's number of workers. The runner ticks the scheduler's clock,
+// so at the budget's stop rule the running jobs are cancelled at their next batch, as on the page; the rule
+// comes a small margin early for that batch, the export and the exit.
 
 import type { DeviceCostModel } from '../core/budget/cost-model.ts';
-import { jobCosts } from '../core/budget/estimate.ts';
 import { sizeSearch, type SizedSearch } from '../core/budget/size-search.ts';
 import { makePreset } from '../core/presets.ts';
 import type { SearchPreset } from '../core/training/training-config.ts';
 import { summarizeDataset, type Dataset } from '../data/dataset.ts';
 import { measureDevice } from '../ml/train/measure-device.ts';
+
+/** Seconds the stop rule comes before the budget's end: 2 % of what is left, at least 5 s. */
+export function stopMargin(leftSeconds: number): number {
+  return Math.max(5, 0.02 * leftSeconds);
+}
 
 export interface BudgetPlan {
   preset: SearchPreset;
@@ -18,19 +23,18 @@ export interface BudgetPlan {
 
 /**
  * Measures the current backend and sizes a search that ends `minutes` after `startedAt` (ms of `now`), the
- * measurement and everything before it included. Throws when less than 10 s of the budget is left.
+ * measurement and everything before it included, with `workers` jobs at a time (default 1). Throws when
+ * less than 10 s of the budget is left.
  */
 export async function planBudget(opts: { dataset: Dataset; backend: string; minutes: number; startedAt: number; now?: () => number;
-  seed?: number; onProgress?: (fraction: number, stage: string) => void }): Promise<BudgetPlan> {
+  seed?: number; workers?: number; onProgress?: (fraction: number, stage: string) => void }): Promise<BudgetPlan> {
   const now = opts.now ?? Date.now;
   const summary = summarizeDataset(opts.dataset);
   const model = await measureDevice({ shape: summary.shape, numClasses: summary.numClasses, space: makePreset('budget').space,
     backend: opts.backend, onProgress: opts.onProgress });
   const left = opts.minutes * 60 - (now() - opts.startedAt) / 1000;
   if (left < 10) throw new Error(`--minutes ${opts.minutes}: only ${Math.max(0, left).toFixed(0)} s of the budget are left after loading and measuring`);
-  const sized = sizeSearch({ budgetSeconds: left, model, dataset: summary, workers: 1, seed: opts.seed });
-  const costs = jobCosts(model, sized.preset, summary);
-  const typicalJob = costs.pair / 2;
-  const maxSeconds = Math.max(Math.round(left / 2), Math.round(left - typicalJob / 2));
+  const sized = sizeSearch({ budgetSeconds: left, model, dataset: summary, workers: opts.workers ?? 1, seed: opts.seed });
+  const maxSeconds = Math.round(left - stopMargin(left));
   return { preset: makePreset('budget', { ...sized.overrides, maxSeconds }), sized, model };
 }

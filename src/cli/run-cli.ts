@@ -61,22 +61,24 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
   };
   let preset = makePreset(args.preset, overrides);
   if (args.minutes !== null) {
-    const plan = await planBudget({ dataset, backend: backendInfo.backend, minutes: args.minutes, startedAt, seed: args.seed ?? undefined,
+    const plan = await planBudget({ dataset, backend: backendInfo.backend, minutes: args.minutes, startedAt, seed: args.seed ?? undefined, workers: args.workers,
       onProgress: (f, stage) => bar.update({ points: 0, maxPoints: null, job: `measuring: ${stage}`, epoch: 1, epochs: 1, batch: Math.round(f * 100), batches: 100, loss: NaN }) });
     preset = makePreset('budget', { ...plan.sized.overrides, maxSeconds: plan.preset.maxSeconds, ...overrides });
     bar.log(`measured in ${plan.model.measuredSeconds.toFixed(1)} s${plan.model.partial ? ' (partly inferred)' : ''}: ${plan.sized.explanation}`);
   }
   const maxPoints = preset.maxPoolSize;
   let points = 0;
+  if (args.workers > 1) bar.log(`workers: ${args.workers} trainer threads, one job each at a time`);
   const { frontier, state } = await runHeadlessSearch({
-    dataset, preset, strategy: args.strategy, appVersion: APP_VERSION,
+    dataset, preset, strategy: args.strategy, appVersion: APP_VERSION, workers: args.workers,
+    backend: backendInfo.backend === 'webgpu' ? 'webgpu' : 'cpu', tickMs: 1000,
     onProgress: (job, p) => bar.update({ points, maxPoints, job: `${job.id.split('-').pop() ?? job.id} ${job.kind}`,
       epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.trainLoss }),
     onJobEnd: (r, s) => {
       points = s.pool.length;
       const point = s.pool.find((p) => p.jobId === r.jobId);
       const scores = point ? `: val error ${percent(point.error)}${point.testAcc !== undefined ? `, test accuracy ${percent(point.testAcc)} (${point.testCount} ${point.testSource === 'held-out' ? 'held-out' : 'test'} examples)` : ''}` : '';
-      bar.log(`${r.jobId} ${r.kind} ${r.outcome}${r.error ? `: ${r.error}` : ''} in ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s${scores}; pool ${s.pool.length}`);
+      bar.log(`${r.jobId} ${r.kind} ${r.outcome}${args.workers > 1 ? ` on ${r.thread}` : ''}${r.error ? `: ${r.error}` : ''} in ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s${scores}; pool ${s.pool.length}`);
     },
   });
   bar.done();
