@@ -41,8 +41,11 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-export async function runSearchCli(argv: readonly string[], stderr: NodeJS.WriteStream = process.stderr): Promise<CliOutcome> {
-  const startedAt = Date.now();
+/**
+ * Runs the headless search of `argv`. A time budget (--minutes) counts from `startedAt` (ms since the epoch):
+ * the entry point passes the process's start, so loading the code and the dataset is part of the budget.
+ */
+export async function runSearchCli(argv: readonly string[], stderr: NodeJS.WriteStream = process.stderr, startedAt = Date.now()): Promise<CliOutcome> {
   const args = parseCliArgs(argv);
   if (args.help) throw new Error(`runSearchCli: --help asks for the usage, not a search\n${USAGE}`);
   const bar = createProgressBar(stderr, !args.quiet);
@@ -84,7 +87,8 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
   bar.done();
   write(args.out, `${JSON.stringify(frontier, null, 2)}\n`);
   if (args.csv) write(args.csv, frontierToCsv(frontier));
-  bar.log(`${state.finishReason ?? state.status}; ${frontier.points.length} points, ${frontier.hull.length} on the hull → ${args.out}`);
+  bar.log(`${state.finishReason ?? state.status}; ${frontier.points.length} points, ${frontier.hull.length} on the hull → ${args.out} `
+    + `(${((Date.now() - startedAt) / 1000).toFixed(0)} s since the start)`);
   const best = frontier.points.find((p) => p.id === frontier.best.lowestError);
   if (best) bar.log(`best (lowest validation error): ${best.id}, val error ${percent(best.error)}${best.testAcc != null ? `, test accuracy ${percent(best.testAcc)} on ${best.testCount} examples` : ''}, ${best.madd} multiply-adds`);
   if (args.final === null) return { args, backend, frontier, final: null };

@@ -10,7 +10,8 @@ if (wantsHelp(argv)) {
   process.exit(0);
 }
 
-runSearchCli(argv).then(
+// The budget counts from the process's start (performance.timeOrigin), module loading included.
+runSearchCli(argv, process.stderr, Math.round(performance.timeOrigin)).then(
   () => process.exit(0),
   (e: unknown) => {
     process.stderr.write(`\nsearch failed: ${e instanceof Error ? e.message : String(e)}\n`);

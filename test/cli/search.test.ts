@@ -99,8 +99,10 @@ describe('runSearchCli', () => {
     writeSyntheticIdx(dir, 90);
     const out = join(dir, 'out', 'run.json');
     const csv = join(dir, 'out', 'run.csv');
+    // One worker: the exact sequence of points below is that of jobs run one at a time (test/cli/workers.test.ts
+    // covers several at once, where a job ending after the stop rule still adds its point).
     const { backend, frontier } = await runSearchCli(['--dataset', dir, '--backend', 'cpu', '--max-pool-size', '3',
-      '--examples-per-class', '20', '--seed', '4', '--out', out, '--csv', csv, '--quiet']);
+      '--examples-per-class', '20', '--seed', '4', '--out', out, '--csv', csv, '--quiet', '--workers', '1']);
     expect(backend).toMatch(/^cpu/);
     expect(tf.getBackend()).toBe('cpu');
     const parsed = parseFrontierExport(readFileSync(out, 'utf8'));

