@@ -57,7 +57,8 @@ describe('--workers', () => {
       // With two jobs in flight a job that ends after the stop rule still adds its point (nothing is lost).
       expect(r.state.pool.length).toBeGreaterThanOrEqual(4);
       expect(r.state.pool.filter((p) => p.stage === 'seed_trained')).toHaveLength(2);
-      expect(r.state.pool.slice(2).every((p) => p.stage === 'search_trained')).toBe(true);
+      // In any order: with two threads a grown point can land before the slower seed's.
+      expect(r.state.pool.filter((p) => p.stage === 'search_trained')).toHaveLength(r.state.pool.length - 2);
       for (const p of r.state.pool) {
         expect(p.error).toBeGreaterThanOrEqual(0);
         expect(p.error).toBeLessThanOrEqual(1);
@@ -86,8 +87,11 @@ describe('--workers', () => {
       crashFirstJobAfterBatches: 1 });
     const first = r.jobs.find((j) => j.outcome === 'failed');
     expect(first?.error).toMatch(/^WorkerCrashError: trainer thread trainer-1 crashed while it ran job \S+-j0001: injected crash in job \S+-j0001$/);
-    expect(r.jobs.filter((j) => j.jobId === first?.jobId).map((j) => j.outcome)).toEqual(['failed', 'done']);
-    expect(r.state.jobs.find((j) => j.id === first?.jobId)).toMatchObject({ status: 'done', attempt: 2 });
+    // Retried once, on another thread (it normally finishes; the search could have ended first and cancelled it).
+    const tries = r.jobs.filter((j) => j.jobId === first?.jobId);
+    expect(tries.map((j) => j.outcome)).toEqual(['failed', expect.stringMatching(/^(done|cancelled)$/)]);
+    expect(tries[1]?.thread).not.toBe('trainer-1');
+    expect(r.state.jobs.find((j) => j.id === first?.jobId)).toMatchObject({ attempt: 2 });
     expect(r.threads[0]).toMatchObject({ name: 'trainer-1', crash: expect.stringMatching(/injected crash/) });
     expect(r.threads.map((t) => t.name)).toEqual(['trainer-1', 'trainer-2', 'trainer-3']);
     for (const t of r.threads) expect(t.exitCode).not.toBeNull();
