@@ -1,0 +1,170 @@
+// Every screen by keyboard alone, in real Chromium, with an axe-core scan of each: the start screen (the
+// dataset radio by Space, the size select by arrows, Start by Enter), a running run with its plot (Pause by Space,
+// the Stop confirmation closed by Escape and confirmed by Enter), the model panel (opened by Enter on a point,
+// closed by Escape, focus back on the point), the final-training panel (started by Enter, paused by Space),
+// the runs list and the comparison (ticks by Space, Compare by Enter, a frontier hidden by Space). Focus is
+// checked through document.activeElement after each key, never by waiting a fixed time.
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
+
+interface Focused {
+  testId: string | null;
+  tag: string;
+  name: string;
+  checked: boolean | null;
+  value: string | null;
+}
+
+/** What has the keyboard focus: its test id, tag, accessible-ish name, and checked state or value. */
+function focused(page: Page): Promise<Focused> {
+  return page.evaluate(() => {
+    const e = document.activeElement as HTMLElement | null;
+    const input = e instanceof HTMLInputElement ? e : null;
+    return {
+      testId: e?.getAttribute('data-testid') ?? null,
+      tag: e?.tagName.toLowerCase() ?? '',
+      name: (e?.getAttribute('aria-label') ?? e?.textContent ?? '').trim().slice(0, 80),
+      checked: input && (input.type === 'checkbox' || input.type === 'radio') ? input.checked : null,
+      value: e instanceof HTMLSelectElement || input ? (e as HTMLInputElement).value : null,
+    };
+  });
+}
+
+/**
+ * Presses Tab (Shift+Tab with `back`) until the focused element matches, at most `max` times; fails naming
+ * the elements it passed. Returns the focused element.
+ */
+async function tabTo(page: Page, what: string, match: (f: Focused) => boolean, { max = 120, back = false } = {}): Promise<Focused> {
+  const passed: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const f = await focused(page);
+    if (match(f)) return f;
+    passed.push(f.testId ?? `${f.tag}:${f.name}`);
+  }
+  throw new Error(`Tab never reached ${what}; it passed: ${passed.join(' | ')}`);
+}
+
+const byId = (id: string) => (f: Focused): boolean => f.testId === id;
+
+function status(page: Page): Promise<string | null> {
+  return page.getByTestId('run-status').textContent();
+}
+
+describe('keyboard only, and an accessibility scan of each screen', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await openSession(inject('baseUrl'));
+  });
+  afterAll(async () => {
+    saveLogs('keyboard', s.logs);
+    await s.close();
+  });
+
+  it('reaches and operates every screen\'s main controls by keyboard; no serious or critical axe finding', async () => {
+    const { page } = s;
+    await page.goto('/?maxPoolSize=2');
+    await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
+    expect(await checkScreen(page, 'setup')).toEqual([]);
+
+    // Start screen: the dataset radio (MNIST is the only stored one on a fresh profile) takes Space; the size
+    // select changes with the arrows.
+    let f = await tabTo(page, 'the MNIST radio', byId('dataset-mnist'));
+    await page.keyboard.press('Space');
+    expect(await focused(page)).toMatchObject({ testId: 'dataset-mnist', checked: true });
+    f = await tabTo(page, 'the size select', byId('preset-select'));
+    const seen = [f.value];
+    for (let i = 0; i < 12 && f.value !== 'tiny'; i++) {
+      await page.keyboard.press('ArrowDown');
+      f = await focused(page);
+      expect(f.value, 'each ArrowDown picks the next option').not.toBe(seen.at(-1));
+      seen.push(f.value);
+    }
+    expect(f.value).toBe('tiny');
+    await tabTo(page, 'the Start button', byId('start-button'));
+    await page.keyboard.press('Enter');
+
+    // A running run with its plot: Pause by Space, then the Stop confirmation.
+    await page.getByTestId('pool-point').first().waitFor({ timeout: 600_000 });
+    await expect.poll(() => status(page)).toMatch(/running/);
+    expect(await checkScreen(page, 'run-running')).toEqual([]);
+    await page.locator('body').focus();
+    await tabTo(page, 'the Pause button', byId('pause-button'));
+    await page.keyboard.press('Space');
+    await expect.poll(() => status(page), { timeout: 300_000, interval: 500 }).toMatch(/^\s*paused/);
+    await tabTo(page, 'the Stop button', byId('stop-button'));
+    await page.keyboard.press('Enter');
+    expect((await focused(page)).testId, 'the confirmation takes the focus').toBe('stop-confirm-yes');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('stop-confirm').count()).toBe(0);
+    expect((await focused(page)).testId, 'Escape gives the focus back to Stop').toBe('stop-button');
+    expect(await status(page)).toMatch(/paused/);
+
+    // The model panel: Enter on a point opens it with the focus inside, Escape closes it back to the point.
+    await tabTo(page, 'a point of the plot', byId('pool-point'));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('model-panel').waitFor();
+    expect(await page.evaluate(() => document.querySelector('[data-testid="model-panel"]')?.contains(document.activeElement))).toBe(true);
+    expect(await checkScreen(page, 'model-panel')).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('model-panel').count()).toBe(0);
+    expect((await focused(page)).testId).toBe('pool-point');
+
+    // The final-training panel: fields by typing, Start by Enter, Pause by Space.
+    await tabTo(page, 'the final width field', byId('final-width'));
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('4');
+    await tabTo(page, 'the final epochs field', byId('final-epochs'));
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('1');
+    await tabTo(page, 'Start final training', byId('final-start'));
+    await page.keyboard.press('Enter');
+    const finalStatus = page.getByTestId('final-status').first();
+    await expect.poll(() => finalStatus.getAttribute('data-status'), { timeout: 120_000 }).toMatch(/queued|running/);
+    expect(await checkScreen(page, 'final-training')).toEqual([]);
+    await tabTo(page, 'the final Pause button', byId('final-pause'));
+    await page.keyboard.press('Space');
+    await expect.poll(() => finalStatus.getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('paused');
+
+    // Stop for good (Enter on the confirmation), then Close by keyboard.
+    await page.locator('body').focus();
+    await tabTo(page, 'the Stop button', byId('stop-button'));
+    await page.keyboard.press('Enter');
+    expect((await focused(page)).testId).toBe('stop-confirm-yes');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => status(page), { timeout: 180_000, interval: 500 }).toMatch(/^\s*stopped/);
+    await page.locator('body').focus();
+    await tabTo(page, 'the Close button', byId('close-run'));
+    await page.keyboard.press('Enter');
+
+    // The runs list with an imported run beside it; tick both by Space, Compare by Enter.
+    const text = readFileSync('test/e2e/fixtures/mnist-budget-random.json', 'utf8');
+    await page.getByTestId('import-input').setInputFiles({ name: 'random.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await expect.poll(() => status(page), { timeout: 60_000 }).toMatch(/Read-only/);
+    await page.getByTestId('close-run').click();
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+    expect(await checkScreen(page, 'runs-list')).toEqual([]);
+    await page.locator('body').focus();
+    for (let i = 0; i < 2; i++) {
+      await tabTo(page, `the compare tick of run ${i + 1}`, byId('compare-pick'));
+      await page.keyboard.press('Space');
+      expect((await focused(page)).checked).toBe(true);
+    }
+    await tabTo(page, 'the Compare button', byId('compare-button'));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('compare-screen').waitFor();
+    const plot = page.getByTestId('compare-plot');
+    expect((await plot.getAttribute('data-shown'))?.split(' ')).toHaveLength(2);
+    await page.locator('body').focus();
+    await tabTo(page, 'a frontier toggle', byId('compare-toggle'));
+    await page.keyboard.press('Space');
+    await expect.poll(async () => (await plot.getAttribute('data-shown'))?.split(' ').filter(Boolean)).toHaveLength(1);
+    await tabTo(page, 'Close of the comparison', byId('close-compare'), { back: true });
+    await page.keyboard.press('Enter');
+    await page.getByTestId('runs-table').waitFor();
+    expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
+  });
+});
