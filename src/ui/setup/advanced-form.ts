@@ -43,36 +43,100 @@ export function formFromPreset(p: SearchPreset): AdvancedForm {
   };
 }
 
-type Want = 'int' | 'positive' | 'nonnegative';
-const EXPECTED: Record<Want, string> = { int: 'an integer ≥ 1', positive: 'a number > 0', nonnegative: 'a number ≥ 0' };
+type Want = 'int' | 'positive' | 'nonnegative' | 'fraction';
+const EXPECTED: Record<Want, string> = { int: 'an integer ≥ 1', positive: 'a number > 0', nonnegative: 'a number ≥ 0', fraction: 'a fraction below 1 (0.025 = 2.5 %)' };
+/** The same, in words for the page. */
+const EXPECTED_WORDS: Record<Want, string> = {
+  int: 'a whole number of at least 1',
+  positive: 'a number above 0',
+  nonnegative: 'a number of 0 or more',
+  fraction: 'a number above 0 and below 1 (0.025 means 2.5 %)',
+};
 
-function num(field: string, text: string, want: Want): number {
-  const v = Number(text.trim());
-  const inRange = want === 'nonnegative' ? v >= 0 : v > 0;
-  const ok = text.trim() !== '' && Number.isFinite(v) && inRange && (want !== 'int' || Number.isInteger(v));
-  if (!ok) throw new Error(`preset.${field}: ${JSON.stringify(text)} is invalid, expected ${EXPECTED[want]}`);
-  return v;
+interface Rule {
+  want: Want;
+  /** Blank means "no limit" / "all" instead of an error. */
+  optional: boolean;
+  /** The preset field it sets, for the error a program gets. */
+  presetField: string;
 }
 
-const optional = (field: string, text: string, want: Want, scale = 1): number | null =>
-  text.trim() === '' ? null : num(field, text, want) * scale;
+const RULES: Record<keyof AdvancedForm, Rule> = {
+  eps: { want: 'fraction', optional: false, presetField: 'eps' },
+  maxPoolSize: { want: 'int', optional: true, presetField: 'maxPoolSize' },
+  maxMadd: { want: 'positive', optional: true, presetField: 'maxMadd' },
+  maxMinutes: { want: 'positive', optional: true, presetField: 'maxSeconds' },
+  seedEpochs: { want: 'int', optional: false, presetField: 'seedTrain.epochs' },
+  searchEpochs: { want: 'int', optional: false, presetField: 'search.epochs' },
+  postEpochs: { want: 'int', optional: false, presetField: 'postTrain.epochs' },
+  batchSize: { want: 'int', optional: false, presetField: 'batchSize' },
+  examplesPerClass: { want: 'int', optional: true, presetField: 'examplesPerClass' },
+  l1Alpha: { want: 'nonnegative', optional: false, presetField: 'l1Alpha' },
+  topK: { want: 'int', optional: false, presetField: 'topK' },
+  testExamples: { want: 'int', optional: true, presetField: 'testExamples' },
+};
 
-/** Overrides for makePreset; the batch size applies to every phase. */
-export function overridesFromForm(f: AdvancedForm): PresetOverrides {
-  const eps = num('eps', f.eps, 'positive');
-  if (eps >= 1) throw new Error(`preset.eps: ${eps} is invalid, expected a fraction below 1 (0.025 = 2.5 %)`);
-  const batchSize = num('batchSize', f.batchSize, 'int');
+/** The value of a form field, or why it is not one: null when blank and optional. */
+function parseField(text: string, rule: Rule): { value: number | null } | { bad: string } {
+  const t = text.trim();
+  if (t === '') return rule.optional ? { value: null } : { bad: '' };
+  const v = Number(t);
+  const inRange = rule.want === 'nonnegative' ? v >= 0 : rule.want === 'fraction' ? v > 0 && v < 1 : v > 0;
+  const ok = Number.isFinite(v) && inRange && (rule.want !== 'int' || Number.isInteger(v));
+  return ok ? { value: v } : { bad: t };
+}
+
+/** Every field's problem in words, by field ("“-1” is not a number above 0 and below 1 …"); empty when all are good. */
+export type FormErrors = Partial<Record<keyof AdvancedForm, string>>;
+
+/**
+ * Checks every field of the form (not only the first bad one) and returns the overrides for makePreset, or
+ * null with each bad field's problem in words. The batch size applies to every phase; a blank optional field
+ * means no limit (or every example).
+ */
+export function checkForm(f: AdvancedForm): { overrides: PresetOverrides | null; errors: FormErrors } {
+  const errors: FormErrors = {};
+  const values = {} as Record<keyof AdvancedForm, number | null>;
+  for (const key of Object.keys(RULES) as (keyof AdvancedForm)[]) {
+    const rule = RULES[key];
+    const r = parseField(f[key], rule);
+    if ('bad' in r) {
+      errors[key] = r.bad === '' ? `Enter ${EXPECTED_WORDS[rule.want]}.` : `“${r.bad}” is not ${EXPECTED_WORDS[rule.want]}.`;
+      values[key] = null;
+    } else values[key] = r.value;
+  }
+  if (Object.keys(errors).length > 0) return { overrides: null, errors };
+  const v = (k: keyof AdvancedForm): number => values[k] as number;
+  const scaled = (k: keyof AdvancedForm, scale: number): number | null => (values[k] === null ? null : v(k) * scale);
+  const batchSize = v('batchSize');
   return {
-    eps,
-    maxPoolSize: optional('maxPoolSize', f.maxPoolSize, 'int'),
-    maxMadd: optional('maxMadd', f.maxMadd, 'positive', 1e6),
-    maxSeconds: optional('maxSeconds', f.maxMinutes, 'positive', 60),
-    examplesPerClass: optional('examplesPerClass', f.examplesPerClass, 'int'),
-    l1Alpha: num('l1Alpha', f.l1Alpha, 'nonnegative'),
-    topK: num('topK', f.topK, 'int'),
-    testExamples: optional('testExamples', f.testExamples, 'int'),
-    seedTrain: { epochs: Number(f.seedEpochs), batchSize },
-    search: { epochs: Number(f.searchEpochs), batchSize },
-    postTrain: { epochs: Number(f.postEpochs), batchSize },
+    errors,
+    overrides: {
+      eps: v('eps'),
+      maxPoolSize: values.maxPoolSize,
+      maxMadd: scaled('maxMadd', 1e6),
+      maxSeconds: scaled('maxMinutes', 60),
+      examplesPerClass: values.examplesPerClass,
+      l1Alpha: v('l1Alpha'),
+      topK: v('topK'),
+      testExamples: values.testExamples,
+      seedTrain: { epochs: v('seedEpochs'), batchSize },
+      search: { epochs: v('searchEpochs'), batchSize },
+      postTrain: { epochs: v('postEpochs'), batchSize },
+    },
   };
+}
+
+/**
+ * Overrides for makePreset, for a program: throws naming the first bad field by its preset name
+ * (`preset.eps: "-1" is invalid, expected …`). The page uses checkForm, which reports every field in words.
+ */
+export function overridesFromForm(f: AdvancedForm): PresetOverrides {
+  const { overrides } = checkForm(f);
+  if (overrides) return overrides;
+  for (const key of Object.keys(RULES) as (keyof AdvancedForm)[]) {
+    const rule = RULES[key];
+    if ('bad' in parseField(f[key], rule)) throw new Error(`preset.${rule.presetField}: ${JSON.stringify(f[key])} is invalid, expected ${EXPECTED[rule.want]}`);
+  }
+  throw new Error('the advanced settings are invalid');
 }

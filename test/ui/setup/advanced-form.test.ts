@@ -1,7 +1,7 @@
 // The advanced settings form: round trip from a preset, and bad values named by field.
 import { describe, expect, it } from 'vitest';
 import { makePreset, PRESETS } from '../../../src/core/presets.ts';
-import { formFromPreset, overridesFromForm } from '../../../src/ui/setup/advanced-form.ts';
+import { checkForm, formFromPreset, overridesFromForm } from '../../../src/ui/setup/advanced-form.ts';
 
 describe('advanced form', () => {
   it('reproduces the preset when nothing is changed', () => {
@@ -36,5 +36,20 @@ describe('advanced form', () => {
     expect(() => overridesFromForm({ ...base, maxPoolSize: '2.5' })).toThrow(/preset\.maxPoolSize/);
     expect(() => overridesFromForm({ ...base, testExamples: '0' })).toThrow(/preset\.testExamples/);
     expect(() => makePreset('tiny', overridesFromForm({ ...base, seedEpochs: '0' }))).toThrow(/preset\.seedTrain\.epochs/);
+  });
+
+  it('reports every bad field in words, and none of the code names', () => {
+    const base = formFromPreset(PRESETS.tiny);
+    const { overrides, errors } = checkForm({ ...base, eps: '-1', batchSize: '2.5', seedEpochs: '', maxPoolSize: 'many', l1Alpha: '-0.1' });
+    expect(overrides).toBeNull();
+    expect(Object.keys(errors).sort()).toEqual(['batchSize', 'eps', 'l1Alpha', 'maxPoolSize', 'seedEpochs']);
+    expect(errors.eps).toBe('“-1” is not a number above 0 and below 1 (0.025 means 2.5 %).');
+    expect(errors.batchSize).toBe('“2.5” is not a whole number of at least 1.');
+    expect(errors.seedEpochs).toBe('Enter a whole number of at least 1.');
+    expect(errors.l1Alpha).toBe('“-0.1” is not a number of 0 or more.');
+    for (const text of Object.values(errors)) expect(text).not.toMatch(/preset\.|invalid/);
+    const good = checkForm({ ...base, maxPoolSize: '' });
+    expect(good.errors).toEqual({});
+    expect(good.overrides).toEqual(overridesFromForm({ ...base, maxPoolSize: '' }));
   });
 });
