@@ -283,3 +283,33 @@ export function parseCsv(data: Uint8Array, options: CsvOptions, meta: { id: stri
   if (labelNote) notes.push(labelNote);
   return assembleDataset({ ...meta, shape, classNames, train: { images, labels, count: labels.length }, test: null, notes });
 }
+
+/** What inspectCsv finds in the start of a CSV file, for the upload form to state before the upload. */
+export interface CsvInspection {
+  columns: number;
+  /** The first row is a header, and why (empty when chosen, not detected). */
+  header: { why: string } | null;
+  /** Data rows read (of the start given). */
+  rows: number;
+  /** The one square shape the pixel columns fit, or null. */
+  shape: ImageShape | null;
+  range: PixelRange;
+  /** The detected largest pixel value (1, 16, 255 or 65535), or why none fits. */
+  maxValue: number | { error: string };
+}
+
+/**
+ * Reads the start of a CSV file (`text`: whole rows, UTF-8 decoded) as parseCsv would and says what it infers:
+ * the column count, header, image shape and pixel range. Throws DatasetError naming `file` where parseCsv
+ * would (a cell that is not a number, rows of different lengths, a label column that does not exist).
+ */
+export function inspectCsv(text: string, options: Pick<CsvOptions, 'labelColumn' | 'header'>, file: string): CsvInspection {
+  const s = scan(text, { ...options }, file);
+  let maxValue: CsvInspection['maxValue'];
+  try {
+    maxValue = detectMaxValue(s.range, file);
+  } catch (e) {
+    maxValue = { error: e instanceof DatasetError ? e.problem : String(e) };
+  }
+  return { columns: s.columns, header: s.header ? { why: s.headerWhy } : null, rows: s.rows, shape: inferShape(s.columns - 1), range: s.range, maxValue };
+}
