@@ -1,24 +1,43 @@
-// Live curve samples: one per new report, accuracy only at epoch ends, aligned on a shared time axis.
+// Training curves on an epoch axis: one sample per new report, accuracy at epoch ends in percent, stored
+// histories read back for jobs that finished before the page saw them, the latest jobs kept, and a colour
+// per job that stays the same.
 import { describe, expect, it } from 'vitest';
 import type { LiveJob } from '../../../src/runtime/run-controller.ts';
-import { addSamples, alignedData, type CurveStore } from '../../../src/ui/charts/curve-series.ts';
+import { addSamples, addStored, alignedData, curveColor, CURVE_COLORS, jobsOf, type CurveStore } from '../../../src/ui/charts/curve-series.ts';
 
-const job = (id: string, t: number, over: Partial<LiveJob> = {}): LiveJob => ({ jobId: id, epoch: 1, epochs: 2, batch: 1, batches: 4, loss: 2, startedAt: 0, updatedAt: t, history: [], ...over });
+const job = (id: string, over: Partial<LiveJob> = {}): LiveJob => ({ jobId: id, epoch: 1, epochs: 2, batch: 1, batches: 4, loss: 2, startedAt: 0, updatedAt: 1, history: [], ...over });
+const metrics = (epoch: number, valAcc: number) => ({ epoch, trainLoss: 1.5, trainAcc: 0.4, valLoss: 1.6, valAcc, lr: 0.1, seconds: 1 });
 
 describe('curve series', () => {
-  it('adds new reports only and aligns jobs with nulls', () => {
+  it('adds new reports only and aligns jobs on epochs with nulls; accuracy in percent', () => {
     const store: CurveStore = new Map();
-    expect(addSamples(store, { a: job('a', 1000) })).toBe(true);
-    expect(addSamples(store, { a: job('a', 1000) })).toBe(false);
-    const metrics = { epoch: 1, trainLoss: 1.5, trainAcc: 0.4, valLoss: 1.6, valAcc: 0.5, lr: 0.1, seconds: 1 };
-    addSamples(store, { a: job('a', 3000, { batch: 4, loss: 1.5, history: [metrics] }), b: job('b', 2000) });
-    expect(alignedData(store, 'loss')).toEqual([[0, 1, 2], [2, null, 1.5], [null, 2, null]]);
-    expect(alignedData(store, 'valAcc')[1]).toEqual([null, null, 0.5]);
+    expect(addSamples(store, { 'r-j0001': job('r-j0001') })).toBe(true);
+    expect(addSamples(store, { 'r-j0001': job('r-j0001') })).toBe(false);
+    addSamples(store, { 'r-j0001': job('r-j0001', { batch: 4, loss: 1.5, history: [metrics(1, 0.5)] }), 'r-j0002': job('r-j0002', { batch: 2 }) });
+    expect(jobsOf(store)).toEqual(['r-j0001', 'r-j0002']);
+    expect(alignedData(store, 'loss')).toEqual([[0.25, 0.5, 1], [2, null, 1.5], [null, 2, null]]);
+    expect(alignedData(store, 'valAcc')).toEqual([[1], [50], [null]]);
   });
 
-  it('keeps only the latest jobs', () => {
+  it('reads finished jobs back from their stored histories, without replacing a live curve', () => {
     const store: CurveStore = new Map();
-    for (let i = 0; i < 6; i++) addSamples(store, { [`j${i}`]: job(`j${i}`, i + 1) }, 4);
-    expect([...store.keys()]).toEqual(['j2', 'j3', 'j4', 'j5']);
+    addSamples(store, { 'r-j0003': job('r-j0003') });
+    expect(addStored(store, [{ jobId: 'r-j0001', history: [metrics(1, 0.2), metrics(2, 0.3)] }, { jobId: 'r-j0003', history: [metrics(1, 0.9)] }])).toBe(true);
+    expect(jobsOf(store)).toEqual(['r-j0001', 'r-j0003']);
+    expect(alignedData(store, 'valAcc')).toEqual([[1, 2], [20, 30], [null, null]]);
+    expect(addStored(store, [{ jobId: 'r-j0001', history: [metrics(1, 0.2)] }])).toBe(false);
+  });
+
+  it('keeps only the latest jobs by number', () => {
+    const store: CurveStore = new Map();
+    for (let i = 6; i >= 1; i--) addSamples(store, { [`r-j000${i}`]: job(`r-j000${i}`) }, 4);
+    expect(jobsOf(store)).toEqual(['r-j0003', 'r-j0004', 'r-j0005', 'r-j0006']);
+  });
+
+  it('gives a job the same colour every time, and consecutive jobs different ones', () => {
+    expect(curveColor('run-a-j0007')).toBe(curveColor('run-a-j0007'));
+    const colours = Array.from({ length: CURVE_COLORS.length }, (_, i) => curveColor(`run-a-j${String(i + 1).padStart(4, '0')}`));
+    expect(new Set(colours).size).toBe(CURVE_COLORS.length);
+    expect(curveColor('run-a-f0001')).toBe(curveColor('run-a-f0001'));
   });
 });
