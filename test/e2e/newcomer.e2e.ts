@@ -1,8 +1,10 @@
 // What a first-time user meets, end to end in real Chromium: the settings report every bad field in words and
-// mark it, the strategy select stays in its column; a one-model search ends with a sentence (no rule names),
-// its model panel speaks in words and closes with Escape; an imported run's model cannot be downloaded or
-// checked and says why; a run interrupted by a reload reads "interrupted" in the list and the banner; Stop asks
-// first, and a stopped run continues to its end.
+// mark it, and the strategy select stays in its column; a CSV's shape and pixel range are stated before the
+// upload; a guide says what the plot shows (dismissed once, it stays away) and the search's terms have
+// tooltips; a one-model search ends with a sentence (no rule names), its curves are named in words and keep
+// their colour after a reload, the log axis has 3 ticks, the model panel speaks in words and closes with
+// Escape; an imported run's model cannot be downloaded or checked and says why; Stop asks first, a stopped run
+// continues, and a run interrupted by a reload reads "interrupted" in the list and the banner.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -60,17 +62,63 @@ describe('a newcomer’s first runs', () => {
     await expect.poll(() => page.getByTestId('settings-error').count()).toBe(0);
   });
 
+  it('upload form: a digits CSV reads as 8×8 gray images with values 0–16 before the upload', async () => {
+    const { page } = s;
+    const lines = [[...Array.from({ length: 64 }, (_, i) => `pixel_${i}`), 'target'].join(',')];
+    for (let r = 0; r < 40; r++) lines.push([...Array.from({ length: 64 }, (_, i) => String((r * 3 + i) % 17)), String(r % 10)].join(','));
+    await page.getByText('Upload a dataset').click();
+    await page.getByTestId('upload-format').selectOption('csv');
+    await page.getByLabel('Label column').fill('-1');
+    await page.getByTestId('upload-files').setInputFiles([{ name: 'digits.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) }]);
+    await expect.poll(() => page.getByTestId('csv-inferred-shape').textContent(), { timeout: 30_000 }).toBe('65 columns: a label and 64 pixel values, so 8×8 grayscale images.');
+    expect(await page.getByTestId('csv-inferred-range').textContent()).toMatch(/^Pixel values are whole numbers from 0 to 16, as in the 8×8 digits of scikit-learn/);
+    await page.getByTestId('csv-max-value').fill('255');
+    await expect.poll(() => page.getByTestId('csv-range-warning').textContent()).toMatch(/The data reach only 16: scaled as 0–255 the images would be nearly black/);
+    await saveScreenshot(page, 'newcomer-2-csv-inferred');
+    await page.getByTestId('csv-max-value').fill('');
+    await expect.poll(() => page.getByTestId('csv-range-warning').count()).toBe(0);
+    await page.getByText('Upload a dataset').click();
+  });
+
   it('a finished run, its model panel and an imported copy speak in words', async () => {
     const { page } = s;
     await startTiny(page);
+    // The guide says what the plot shows, where the plot is first seen.
+    expect(await page.getByTestId('plot-guide').textContent()).toMatch(/Each dot is a trained model: lower is better .*further left is cheaper .*The line is the frontier/);
     await expect.poll(() => status(page), { timeout: 600_000, interval: 1000 }).toMatch(/finished — It reached its limit of 1 model\./);
     expect(await page.locator('section[aria-label="Run"]').textContent()).not.toMatch(INTERNAL);
+
+    // The search's terms explain themselves on focus (and hover).
+    const band = page.getByTestId('term-epsBand');
+    expect(await band.getByRole('tooltip').isVisible()).toBe(false);
+    await band.getByRole('button').focus();
+    expect(await band.getByRole('tooltip').isVisible()).toBe(true);
+    expect(await band.getByRole('tooltip').textContent()).toMatch(/^ε-band: models whose error is at most ε/);
+    // The log-scale axis labels at least 3 ticks even for one model.
+    await page.getByLabel('log scale').check();
+    await expect.poll(() => page.getByTestId('x-tick').count()).toBeGreaterThanOrEqual(3);
+    // The curves' legend names the job in words, without values, in a colour that survives a reload.
+    const legend = async (): Promise<{ names: string[]; colours: string[] }> => ({
+      names: await page.getByTestId('loss-chart').locator('.u-legend .u-series th').allTextContents(),
+      colours: await page.getByTestId('loss-chart').locator('.u-legend .u-series .u-marker').evaluateAll((els) => els.map((e) => getComputedStyle(e).borderColor)),
+    });
+    await expect.poll(async () => (await legend()).names).toEqual([expect.stringMatching(/^seed 1 \(\d+ cells?, \d+ reductions?\)$/)]);
+    const before = await legend();
+    expect(await page.getByTestId('live-curves').textContent()).not.toMatch(/Value|--/);
+    await saveScreenshot(page, 'newcomer-3-finished');
+    await page.getByTestId('plot-guide-dismiss').click();
+    expect(await page.getByTestId('plot-guide').count()).toBe(0);
+    await page.reload();
+    await page.getByTestId('run-row').filter({ hasText: 'finished' }).getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => status(page)).toMatch(/Read-only/);
+    await expect.poll(legend).toEqual(before);
+    expect(await page.getByTestId('plot-guide').count()).toBe(0);
     const point = page.getByTestId('pool-point').first();
     expect(await point.getAttribute('aria-label')).toMatch(/^#1 · \d+ cells?, \d+ reductions?, \d+ nodes?: error/);
     await point.click();
     const panel = page.getByTestId('model-panel');
     await panel.waitFor();
-    expect(await panel.locator('h2').textContent()).toMatch(/^Model #1 · seed · \d+ cells?, \d+ reductions?, \d+ nodes?$/);
+    expect(await panel.locator('h2').textContent()).toMatch(/^Model #1 · seed · \d+ cells?, \d+ reductions?, \d+ nodes?A network is a stack of cells/);
     expect(await panel.getByTestId('download-model').isDisabled()).toBe(false);
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.count()).toBe(0);
@@ -89,7 +137,7 @@ describe('a newcomer’s first runs', () => {
       expect(await panel.getByTestId(id).getAttribute('aria-describedby')).toBe('no-weights');
     }
     expect(await panel.getByTestId('no-weights').textContent()).toMatch(/imported file, which holds the results but no trained weights/);
-    await saveScreenshot(page, 'newcomer-2-imported-model');
+    await saveScreenshot(page, 'newcomer-4-imported-model');
     await page.getByTestId('close-model').click();
     await page.getByTestId('close-run').click();
   });
@@ -112,10 +160,11 @@ describe('a newcomer’s first runs', () => {
     expect(await page.getByTestId('resume-banner').textContent()).toMatch(/was interrupted/);
     await expect.poll(() => page.getByTestId('run-row').filter({ hasText: 'interrupted' }).count()).toBe(1);
     expect(await page.getByTestId('runs-table').textContent()).not.toMatch(/running/);
-    await saveScreenshot(page, 'newcomer-3-interrupted');
+    await saveScreenshot(page, 'newcomer-5-interrupted');
     await page.getByTestId('resume-run').click({ timeout: 180_000 });
-    await expect.poll(() => status(page), { timeout: 600_000, interval: 1000 }).toMatch(/finished — It reached its limit of 1 model\./);
-    expect(await page.getByTestId('pool-point').count()).toBe(1);
+    // Running again (that a continued run trains to its stop rule is shown in test/runtime/run-durability.test.ts).
+    await expect.poll(() => status(page), { timeout: 60_000 }).toMatch(/^\s*running/);
+    expect(await page.getByTestId('plot-guide').count()).toBe(0);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });
