@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 const status = (page: Page): Promise<string | null> => page.getByTestId('run-status').textContent();
 /** The names of the code that must never reach the screen. */
@@ -55,7 +56,7 @@ describe('a newcomer’s first runs', () => {
     expect(await page.getByTestId('settings-error').textContent()).toMatch(/^3 settings need a change/);
     expect(await page.getByTestId('start-button').isDisabled()).toBe(true);
     expect(await page.locator('form[aria-label="New search"]').textContent()).not.toMatch(INTERNAL);
-    await saveScreenshot(page, 'newcomer-1-settings-errors');
+    expect(await checkScreen(page, 'newcomer-1-settings-errors')).toEqual([]);
     // Choosing the preset again resets the fields.
     await page.getByTestId('preset-select').selectOption('standard');
     await page.getByTestId('preset-select').selectOption('tiny');
@@ -74,7 +75,7 @@ describe('a newcomer’s first runs', () => {
     expect(await page.getByTestId('csv-inferred-range').textContent()).toMatch(/^Pixel values are whole numbers from 0 to 16, as in the 8×8 digits of scikit-learn/);
     await page.getByTestId('csv-max-value').fill('255');
     await expect.poll(() => page.getByTestId('csv-range-warning').textContent()).toMatch(/The data reach only 16: scaled as 0–255 the images would be nearly black/);
-    await saveScreenshot(page, 'newcomer-2-csv-inferred');
+    expect(await checkScreen(page, 'newcomer-2-csv-inferred')).toEqual([]);
     await page.getByTestId('csv-max-value').fill('');
     await expect.poll(() => page.getByTestId('csv-range-warning').count()).toBe(0);
     await page.getByText('Upload a dataset').click();
@@ -105,7 +106,7 @@ describe('a newcomer’s first runs', () => {
     await expect.poll(async () => (await legend()).names).toEqual([expect.stringMatching(/^seed 1 \(\d+ cells?, \d+ reductions?\)$/)]);
     const before = await legend();
     expect(await page.getByTestId('live-curves').textContent()).not.toMatch(/Value|--/);
-    await saveScreenshot(page, 'newcomer-3-finished');
+    expect(await checkScreen(page, 'newcomer-3-finished')).toEqual([]);
     await page.getByTestId('plot-guide-dismiss').click();
     expect(await page.getByTestId('plot-guide').count()).toBe(0);
     await page.reload();
@@ -137,7 +138,7 @@ describe('a newcomer’s first runs', () => {
       expect(await panel.getByTestId(id).getAttribute('aria-describedby')).toBe('no-weights');
     }
     expect(await panel.getByTestId('no-weights').textContent()).toMatch(/imported file, which holds the results but no trained weights/);
-    await saveScreenshot(page, 'newcomer-4-imported-model');
+    expect(await checkScreen(page, 'newcomer-4-imported-model')).toEqual([]);
     await page.getByTestId('close-model').click();
     await page.getByTestId('close-run').click();
   });
@@ -148,6 +149,7 @@ describe('a newcomer’s first runs', () => {
     await page.getByTestId('stop-button').click();
     await page.getByTestId('stop-confirm').waitFor();
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('stop-confirm-yes');
+    expect(await checkScreen(page, 'newcomer-5-stop-confirm')).toEqual([]);
     await page.getByTestId('stop-confirm-yes').click();
     await expect.poll(() => status(page), { timeout: 180_000, interval: 1000 }).toMatch(/^\s*stopped — You stopped it\./);
     expect(await page.getByTestId('pool-point').count()).toBe(0);
@@ -160,7 +162,7 @@ describe('a newcomer’s first runs', () => {
     expect(await page.getByTestId('resume-banner').textContent()).toMatch(/was interrupted/);
     await expect.poll(() => page.getByTestId('run-row').filter({ hasText: 'interrupted' }).count()).toBe(1);
     expect(await page.getByTestId('runs-table').textContent()).not.toMatch(/running/);
-    await saveScreenshot(page, 'newcomer-5-interrupted');
+    expect(await checkScreen(page, 'newcomer-6-interrupted')).toEqual([]);
     await page.getByTestId('resume-run').click({ timeout: 180_000 });
     // Running again (that a continued run trains to its stop rule is shown in test/runtime/run-durability.test.ts).
     await expect.poll(() => status(page), { timeout: 60_000 }).toMatch(/^\s*running/);
