@@ -28,6 +28,18 @@ import { jobErrorText } from './worker-pool.ts';
 export type { ControllerDeps, JobRunner, LiveJob, NewRunOptions, RunView } from './run-types.ts';
 export { configOf, weightsKeyOf } from './run-types.ts';
 
+/**
+ * Why a stored run must open read-only because its dataset is no longer in this browser, or null when the
+ * dataset is there, the run was imported (it never had one here), or `deps.hasDataset` is not given.
+ */
+async function datasetGoneMessage(deps: ControllerDeps, run: RunRecord): Promise<string | null> {
+  if (!deps.hasDataset || run.status === 'imported' || (await deps.hasDataset(run.dataset.id))) return null;
+  const back = run.dataset.source === 'upload'
+    ? 'A dataset uploaded again is stored as a new one, so this run stays read-only; start a new search on it instead.'
+    : `Add ${run.dataset.name} again in the dataset picker to resume or continue this run, or to check, download or train its models.`;
+  return `The dataset "${run.dataset.name}" this run trained on is no longer stored in this browser, so the run is open read-only: its models, scores and exports are all here. ${back}`;
+}
+
 /** A step to write: an event to reduce, or a step already reduced (the restore of a reopened run). */
 type Held = { event: SchedulerEvent } | { step: SchedulerOutput };
 
@@ -50,6 +62,7 @@ export class RunController {
     private run: RunRecord,
     private state: SchedulerState,
     readonly readOnly: boolean,
+    private readonly datasetGone: string | null = null,
   ) {}
 
   /** Creates a new run: its record and seed jobs are written in one transaction, then the first jobs start. */
@@ -76,9 +89,10 @@ export class RunController {
     const jobs = await listJobs(deps.db, runId);
     const points = await listPoints(deps.db, runId);
     const config = configOf(run);
-    const readOnly = opts.readOnly || isReadOnlyRun(run);
+    const gone = await datasetGoneMessage(deps, run);
+    const readOnly = opts.readOnly || isReadOnlyRun(run) || gone !== null;
     const out = restore(config, run.snapshot as RunSnapshot, jobs.records, points.records, deps.now());
-    const c = new RunController(deps, run, out.state, readOnly);
+    const c = new RunController(deps, run, out.state, readOnly, gone);
     c.report([...problems, ...jobs.problems, ...points.problems]);
     if (readOnly) {
       c.notify();
@@ -93,7 +107,7 @@ export class RunController {
 
   get view(): RunView {
     return { run: this.run, state: this.state, live: this.live, readOnly: this.readOnly, problems: this.problems,
-      lastLeak: this.lastLeak, fault: this.fault };
+      lastLeak: this.lastLeak, fault: this.fault, datasetGone: this.datasetGone };
   }
 
   pause(): Promise<void> {

@@ -33,6 +33,11 @@ export interface RunView {
    * unsaved steps first; null when saving works.
    */
   fault: string | null;
+  /**
+   * Set when the run's dataset is no longer stored in this browser (deleted): why the run is open read-only and
+   * what would bring it back. Absent or null otherwise.
+   */
+  datasetGone?: string | null;
 }
 
 export interface ControllerDeps {
@@ -52,6 +57,11 @@ export interface ControllerDeps {
   journal?: boolean;
   /** How often a running job checkpoints inside an epoch (ms of training); the trainer's default otherwise. */
   checkpointIntervalMs?: number;
+  /**
+   * Whether a dataset is stored in this browser. When given, a run whose dataset is not (it was deleted) opens
+   * read-only, with `RunView.datasetGone` saying so, instead of starting jobs that cannot read their data.
+   */
+  hasDataset?: (id: string) => Promise<boolean>;
 }
 
 export interface NewRunOptions {

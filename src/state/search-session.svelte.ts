@@ -192,7 +192,10 @@ export class SearchSession {
       }
       const lock = 'lock' in held ? held.lock : null;
       try {
-        this.attach(await RunController.open(this.deps(), runId, { readOnly: false }), lock);
+        const c = await RunController.open(this.deps(), runId, { readOnly: false });
+        // A run whose dataset was deleted opens read-only: there is nothing to drive, so no lock is kept.
+        if (c.readOnly) lock?.release();
+        this.attach(c, c.readOnly ? null : lock);
       } catch (e) {
         lock?.release();
         throw e;
@@ -342,7 +345,8 @@ export class SearchSession {
   private async attachFinals(c: RunController): Promise<void> {
     const run = c.view.run;
     try {
-      if (run.status === 'imported') {
+      // An imported run, or one whose dataset was deleted, has nothing a final training could read: listed only.
+      if (run.status === 'imported' || c.view.datasetGone) {
         const stored = await listFinals(this.requireDb(), run.id);
         if (this.controller === c) this.finals = { trainings: stored.records, live: {}, problems: stored.problems.map((p) => `${p.store} ${p.key}: ${p.message}`) };
         return;
@@ -426,6 +430,7 @@ export class SearchSession {
       },
       crashFirstJobAfterBatches: this.hooks.crashFirstJobAfterBatches,
       journal: this.hooks.journal === true,
+      hasDataset: async (id: string) => (await listDatasets(this.requireDb())).records.some((d) => d.id === id),
     };
   }
 

@@ -4,7 +4,8 @@
 // setting in the app. The server serves small synthetic files in exactly the hosts' formats: Fashion-MNIST as
 // four gzipped IDX files, CIFAR-10 as cifar-10-binary.tar.gz (a gzipped tar of data_batch_1..5.bin,
 // test_batch.bin, batches.meta.txt, readme.html). A 404 and a truncated gzip are refused by file name and store
-// nothing; then both datasets are downloaded through the picker, survive a reload, and a tiny search trains on each.
+// nothing; then both datasets are downloaded through the picker, survive a reload, and a tiny search trains on each;
+// once CIFAR-10 is deleted, its run still opens, read-only, saying the dataset is gone.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -110,7 +111,7 @@ describe('dataset downloads from the real hosts\' URLs, answered locally', () =>
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('refuses a 404 and a truncated gzip by file name, storing nothing; downloads, reloads and trains on both', async () => {
+  it('refuses a 404 and a truncated gzip by file name, storing nothing; downloads, reloads and trains on both; a deleted one leaves its run read-only', async () => {
     const { page } = s;
     await page.goto('/?backends=webgl,cpu&maxPoolSize=1');
 
@@ -149,6 +150,20 @@ describe('dataset downloads from the real hosts\' URLs, answered locally', () =>
       await saveScreenshot(page, `downloads-${id}-trained`);
     }
     expect((await stored(page)).datasets).toEqual(expect.arrayContaining(['cifar10', 'fashion-mnist']));
+
+    // Deleting CIFAR-10 keeps the run that trained on it: Continue opens it read-only, saying the dataset is gone.
+    await page.goto('/?backends=webgl,cpu');
+    await page.getByTestId('delete-cifar10').click({ timeout: 60_000 });
+    await page.getByTestId('dataset-delete-yes').click();
+    await expect.poll(() => page.getByTestId('dataset-notice').textContent(), { timeout: 60_000 }).toMatch(/^CIFAR-10 was deleted/);
+    expect((await stored(page)).datasets).toEqual(['fashion-mnist']);
+    await page.getByTestId('run-row').filter({ hasText: 'CIFAR-10' }).getByTestId('continue-run').click();
+    await expect.poll(() => page.getByTestId('run-dataset-gone').textContent(), { timeout: 60_000 })
+      .toMatch(/^The dataset "CIFAR-10" this run trained on is no longer stored in this browser, so the run is open read-only.*Add CIFAR-10 again/);
+    expect(await page.getByTestId('run-status').textContent()).toMatch(/^\s*Read-only · finished/);
+    expect(await page.getByTestId('pool-point').count()).toBe(1);
+    expect(await page.getByTestId('continue-button').count()).toBe(0);
+    await saveScreenshot(page, 'downloads-dataset-gone');
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });

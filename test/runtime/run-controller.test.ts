@@ -51,6 +51,28 @@ async function expectConsistentStore(db: PetridishDb, view: RunView): Promise<vo
 }
 
 describe('RunController', () => {
+  it('opens a run whose dataset was deleted read-only, says so, and starts no job', async () => {
+    const { db } = await freshDb();
+    const first = new FakeRunner(false);
+    const a = setup(db, first);
+    await RunController.create(a.deps, newRun(1));
+    await waitUntil(() => first.pending.size === 1, 'a job on the first runner');
+    // The page goes away mid-job, and the dataset is deleted before the run is opened again.
+    const second = new FakeRunner(true);
+    const b = setup(db, second);
+    const gone = await RunController.open({ ...b.deps, hasDataset: async () => false }, 'r1', { readOnly: false });
+    expect(gone.readOnly).toBe(true);
+    expect(gone.view.readOnly).toBe(true);
+    expect(gone.view.datasetGone).toBe(`The dataset "${tinySummary.name}" this run trained on is no longer stored in this browser, so the run is open read-only: its models, scores and exports are all here. Add ${tinySummary.name} again in the dataset picker to resume or continue this run, or to check, download or train its models.`);
+    await gone.resume();
+    await gone.tick();
+    expect(second.requests).toEqual([]);
+    expect((await getRun(db, 'r1')).record?.status).toBe('running');
+    // With the dataset there, the same run opens as before.
+    const present = await RunController.open({ ...b.deps, hasDataset: async (id) => id === tinySummary.id }, 'r1', { readOnly: true });
+    expect(present.view.datasetGone).toBeNull();
+  });
+
   it('runs a whole tiny search to its pool-size rule and persists it', async () => {
     const { db } = await freshDb();
     const runner = new FakeRunner(true);
