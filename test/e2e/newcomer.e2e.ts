@@ -2,8 +2,8 @@
 // mark it, and the strategy select stays in its column; a CSV's shape and pixel range are stated before the
 // upload; a guide says what the plot shows (dismissed once, it stays away) and the search's terms have
 // tooltips; a one-model search ends with a sentence (no rule names), its curves are named in words and keep
-// their colour after a reload, the log axis has 3 ticks, the model panel speaks in words and closes with
-// Escape; an imported run's model cannot be downloaded or checked and says why; Stop asks first, a stopped run
+// their colour after a reload, the log axis has 3 ticks, the model panel speaks in words, its cell drawings
+// fill it with no label over a box, and it closes with Escape; an imported run's model cannot be downloaded or checked and says why; Stop asks first, a stopped run
 // continues, and a run interrupted by a reload reads "interrupted" in the list and the banner.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -121,6 +121,30 @@ describe('a newcomer’s first runs', () => {
     await panel.waitFor();
     expect(await panel.locator('h2').textContent()).toMatch(/^Model #1 · seed · \d+ cells?, \d+ reductions?, \d+ nodes?A network is a stack of cells/);
     expect(await panel.getByTestId('download-model').isDisabled()).toBe(false);
+    // The cell drawings fill the panel, and no edge label overlaps a box or leaves its drawing.
+    const drawings = await panel.getByTestId('cell-graph').evaluateAll((figs) => figs.map((fig) => {
+      const svg = fig.querySelector('svg') as SVGSVGElement;
+      const rect = (b: DOMRect) => ({ x: b.x, y: b.y, w: b.width, h: b.height });
+      return {
+        view: { w: svg.viewBox.baseVal.width, h: svg.viewBox.baseVal.height },
+        boxes: [...svg.querySelectorAll('.box rect')].map((r) => rect((r as SVGGraphicsElement).getBBox())),
+        labels: [...svg.querySelectorAll('text.edge-label')].map((t) => rect((t as SVGGraphicsElement).getBBox())),
+        svgWidth: svg.getBoundingClientRect().width,
+        figureWidth: fig.getBoundingClientRect().width,
+      };
+    }));
+    const panelWidth = (await panel.boundingBox())?.width ?? 0;
+    expect(drawings.length).toBeGreaterThanOrEqual(1);
+    expect(drawings.reduce((w, d) => w + d.figureWidth, 0)).toBeGreaterThan(0.8 * panelWidth);
+    for (const d of drawings) {
+      expect(d.svgWidth).toBeGreaterThan(0.95 * d.figureWidth);
+      expect(d.labels.length).toBeGreaterThan(0);
+      for (const l of d.labels) {
+        expect(l.x >= 0 && l.y >= 0 && l.x + l.w <= d.view.w && l.y + l.h <= d.view.h, `label ${JSON.stringify(l)} inside ${JSON.stringify(d.view)}`).toBe(true);
+        for (const b of d.boxes) expect(l.x < b.x + b.w && b.x < l.x + l.w && l.y < b.y + b.h && b.y < l.y + l.h, `label ${JSON.stringify(l)} over box ${JSON.stringify(b)}`).toBe(false);
+      }
+    }
+    expect(await checkScreen(page, 'newcomer-3-model-panel')).toEqual([]);
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.count()).toBe(0);
 
