@@ -97,6 +97,7 @@ class InMemoryRun {
   readonly inflight = new Map<string, Promise<void>>();
   private readonly cancelling = new Set<string>();
   private crashHookUsed = false;
+  private lastTick = -Infinity;
 
   constructor(private readonly opts: HeadlessSearchOptions, private readonly now: () => number, private readonly pool: ThreadPool | null) {}
 
@@ -115,6 +116,16 @@ class InMemoryRun {
     this.apply(reduce(this.state, e));
   }
 
+  /** Sends the scheduler a clock tick when `tickMs` have passed since the last (no ticks without tickMs). */
+  tick(): void {
+    const every = this.opts.tickMs;
+    if (!every || this.state.status !== 'running') return;
+    const t = this.now();
+    if (t - this.lastTick < every) return;
+    this.lastTick = t;
+    this.event({ type: 'tick', now: t });
+  }
+
   private start(job: Job): void {
     const p = this.runOne(job).finally(() => this.inflight.delete(job.id));
     this.inflight.set(job.id, p);
@@ -128,8 +139,12 @@ class InMemoryRun {
       return this.pool.run(job, initWeights, initWeights ? job.desc : null, onProgress, crash);
     }
     const before = tf.memory();
+    // The job never yields to the event loop on the cpu backend, so the clock ticks are sent from its batches.
     const out = await runJob({ job, preset: this.opts.preset, dataset: this.opts.dataset, initWeights, parentDesc: initWeights ? job.desc : null,
-      shouldStop: () => this.cancelling.has(job.id), onProgress });
+      shouldStop: () => {
+        this.tick();
+        return this.cancelling.has(job.id);
+      }, onProgress });
     const after = tf.memory();
     return { ...out, thread: 'main',
       memory: { tensorsBefore: before.numTensors, tensorsAfter: after.numTensors, bytesBefore: before.numBytes, bytesAfter: after.numBytes } };
@@ -188,9 +203,7 @@ export async function runHeadlessSearch(opts: HeadlessSearchOptions): Promise<He
   const createdAt = now();
   const pool = workers > 1 ? new ThreadPool(workers, { backend: opts.backend ?? 'cpu', preset, dataset }) : null;
   const run = new InMemoryRun(opts, now, pool);
-  const timer = opts.tickMs ? setInterval(() => {
-    if (run.state.status === 'running') run.event({ type: 'tick', now: now() });
-  }, opts.tickMs) : null;
+  const timer = opts.tickMs ? setInterval(() => run.tick(), opts.tickMs) : null;
   try {
     run.apply(createScheduler(config, createdAt));
     while (run.inflight.size > 0) await Promise.race(run.inflight.values());

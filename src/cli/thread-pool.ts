@@ -50,6 +50,8 @@ interface Pending {
 interface Slot {
   name: string;
   worker: Worker;
+  /** The thread's cancel flag (ThreadInit.cancelFlag). */
+  cancelFlag: Int32Array;
   pending: Pending | null;
   summary: ThreadSummary;
   exited: Promise<void>;
@@ -71,7 +73,7 @@ export class ThreadPool {
   private closed = false;
 
   /** `size`: most threads at once (an integer ≥ 1); `init`: what every thread starts with. Throws on a bad size. */
-  constructor(private readonly size: number, private readonly init: ThreadInit) {
+  constructor(private readonly size: number, private readonly init: Omit<ThreadInit, 'cancelFlag'>) {
     if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`ThreadPool: the number of threads must be an integer ≥ 1, got ${size}`);
   }
 
@@ -92,6 +94,7 @@ export class ThreadPool {
     if (!slot) return Promise.reject(new Error(`job ${job.id}: all ${this.size} trainer threads are busy`));
     return new Promise<ThreadOutcome>((resolve, reject) => {
       slot.pending = { jobId: job.id, resolve, reject, onProgress };
+      Atomics.store(slot.cancelFlag, 0, 0);
       slot.summary.jobs += 1;
       const request: ThreadRequest = { type: 'run', job, initWeights, parentDesc, ...(crashAfterBatches !== undefined ? { crashAfterBatches } : {}) };
       // The parent's weights stay with the main thread (other children may inherit them): copied, not transferred.
@@ -102,7 +105,9 @@ export class ThreadPool {
   /** Asks the thread running `jobId` to stop at its next batch (its job then rejects with JobCancelledError). */
   cancel(jobId: string): void {
     const slot = this.slots.find((s) => s.pending?.jobId === jobId);
-    if (slot) slot.worker.postMessage({ type: 'cancel', jobId } satisfies ThreadRequest);
+    if (!slot) return;
+    Atomics.store(slot.cancelFlag, 0, 1);
+    slot.worker.postMessage({ type: 'cancel', jobId } satisfies ThreadRequest);
   }
 
   /** Terminates every thread and waits until each has exited; a job still running rejects as a crash. */
@@ -121,10 +126,11 @@ export class ThreadPool {
   private spawn(): Slot {
     this.started += 1;
     const name = `trainer-${this.started}`;
-    const worker = new Worker(BOOT, { eval: true, name, workerData: this.init, execArgv: [] });
+    const cancelFlag = new SharedArrayBuffer(4);
+    const worker = new Worker(BOOT, { eval: true, name, workerData: { ...this.init, cancelFlag } satisfies ThreadInit, execArgv: [] });
     const summary: ThreadSummary = { name, jobs: 0, exitCode: null, crash: null };
     this.summaries.push(summary);
-    const slot: Slot = { name, worker, pending: null, summary, exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
+    const slot: Slot = { name, worker, cancelFlag: new Int32Array(cancelFlag), pending: null, summary, exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
     worker.on('message', (m: ThreadReply) => this.onMessage(slot, m));
     worker.on('error', (e: Error) => this.crash(slot, e.message || String(e)));
     worker.on('exit', (code) => {

@@ -14,6 +14,12 @@ export interface ThreadInit {
   backend: CliBackend;
   preset: SearchPreset;
   dataset: Dataset;
+  /**
+   * One Int32 the main thread sets to 1 to cancel the running job (and back to 0 before the next). Shared
+   * memory, because a job on the cpu backend never yields to the thread's event loop between batches
+   * (its reads resolve as microtasks), so a 'cancel' message would only arrive after the job has ended.
+   */
+  cancelFlag: SharedArrayBuffer;
 }
 
 export type ThreadRequest =

@@ -13,6 +13,7 @@ const port = parentPort;
 if (!port) throw new Error('thread-worker.ts runs only as a worker thread');
 const init = workerData as ThreadInit;
 const cancelled = new Set<string>();
+const cancelFlag = new Int32Array(init.cancelFlag);
 const ready = chooseNodeBackend(init.backend);
 
 function send(reply: ThreadReply, transfer: ArrayBuffer[] = []): void {
@@ -37,7 +38,7 @@ async function run(req: Extract<ThreadRequest, { type: 'run' }>): Promise<void> 
           });
           return false;
         }
-        return cancelled.has(job.id);
+        return Atomics.load(cancelFlag, 0) === 1 || cancelled.has(job.id);
       },
       onProgress: (p) => send({ type: 'progress', jobId: job.id, progress: p }),
     });
@@ -47,7 +48,7 @@ async function run(req: Extract<ThreadRequest, { type: 'run' }>): Promise<void> 
   } catch (e) {
     const after = tf.memory();
     send({ type: 'failed', jobId: job.id, error: { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) },
-      cancelled: cancelled.has(job.id), tensorsBefore: before.numTensors, tensorsAfter: after.numTensors, bytesBefore: before.numBytes, bytesAfter: after.numBytes });
+      cancelled: Atomics.load(cancelFlag, 0) === 1 || cancelled.has(job.id), tensorsBefore: before.numTensors, tensorsAfter: after.numTensors, bytesBefore: before.numBytes, bytesAfter: after.numBytes });
   } finally {
     cancelled.delete(job.id);
   }

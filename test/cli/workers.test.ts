@@ -97,4 +97,25 @@ describe('--workers', () => {
     for (const t of r.threads) expect(t.exitCode).not.toBeNull();
     expect(r.state.pool.length).toBeGreaterThanOrEqual(3);
   });
+
+  it('a time limit cancels the running jobs at their next batch, on trainer threads and on the main thread', async () => {
+    await chooseNodeBackend('cpu');
+    const dataset = syntheticDataset(90);
+    // Jobs of 200 epochs would run for many minutes; the 1 s limit must end them at a batch instead.
+    const long = { ...phase, epochs: 200, maxBatchesPerEpoch: 10 };
+    const limited = makePreset('tiny', { seed: 5, maxPoolSize: 4, examplesPerClass: 20, testExamples: 9, maxSeconds: 1, seedTrain: long, search: long, postTrain: long });
+    const baseline = tf.memory().numTensors;
+    for (const workers of [2, 1]) {
+      const r = await runHeadlessSearch({ dataset, preset: limited, strategy: 'petridish', workers, backend: 'cpu', tickMs: 50 });
+      expect(r.state.finishReason, `${workers} workers`).toMatch(/^maxSeconds: /);
+      expect(r.jobs.length).toBeGreaterThanOrEqual(1);
+      for (const j of r.jobs) {
+        expect(j.outcome, `${j.jobId} with ${workers} workers`).toBe('cancelled');
+        expect(j.tensorsAfter).toBe(j.tensorsBefore);
+      }
+      expect(r.state.pool).toHaveLength(0);
+      for (const t of r.threads) expect(t.exitCode).not.toBeNull();
+    }
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
 });
