@@ -145,6 +145,16 @@ describe('a newcomer’s first runs', () => {
       }
     }
     expect(await checkScreen(page, 'newcomer-3-model-panel')).toEqual([]);
+    expect(await panel.getByTestId('term-alpha').locator('[role="tooltip"]').textContent()).toMatch(/^α \(architecture weights\)/);
+    // The quick check's percentages stay on one line each.
+    await panel.getByTestId('quick-check').click();
+    await expect.poll(() => panel.getByTestId('prediction').count(), { timeout: 120_000 }).toBe(8);
+    const lines = await panel.locator('[data-testid="prediction"] .pct').evaluateAll((els) => els.map((e) => [e.textContent, e.getClientRects().length]));
+    expect(lines.length).toBe(8);
+    for (const [text, rects] of lines) {
+      expect(text).toMatch(/^\(\d+%\)$/);
+      expect(rects).toBe(1);
+    }
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.count()).toBe(0);
 
