@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { listDatasets } from '../../src/persistence/dataset-repo.ts';
 import { importDownload, importUpload, parseUpload, previewStored, type UploadRequest } from '../../src/runtime/dataset-import.ts';
 import { freshDb } from '../persistence/persistence-fixtures.ts';
-import { idxImages, idxLabels } from '../data/make-files.ts';
+import { cifarFile, cifarRecord, idxImages, idxLabels, tarArchive } from '../data/make-files.ts';
 
 const labels = Array.from({ length: 30 }, (_, i) => i % 3);
 const file = (path: string, bytes: Uint8Array): { path: string; file: Blob } => ({ path, file: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
@@ -20,6 +20,27 @@ describe('importUpload', () => {
     expect(preview.trainPerClass).toEqual([10, 10, 10]);
     expect(preview.examples.map((e) => e.label)).toEqual([0, 0, 1, 1, 2, 2]);
     expect(preview.examples[0]?.pixels.length).toBe(30);
+  });
+
+  it('stores CIFAR-10 uploaded as its authors publish it, cifar-10-binary.tar.gz, with the archive\'s class names', async () => {
+    const { db } = await freshDb();
+    const batch = (first: number): Uint8Array => cifarFile(Array.from({ length: 10 }, (_, i) => cifarRecord([i], first + i)));
+    const names = 'plane\ncar\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n';
+    const archive = gzipSync(tarArchive([
+      { name: 'cifar-10-batches-bin/' },
+      { name: 'cifar-10-batches-bin/batches.meta.txt', bytes: new TextEncoder().encode(names) },
+      { name: 'cifar-10-batches-bin/data_batch_1.bin', bytes: batch(0) },
+      { name: 'cifar-10-batches-bin/data_batch_2.bin', bytes: batch(10) },
+      { name: 'cifar-10-batches-bin/test_batch.bin', bytes: batch(20) },
+    ]));
+    const upload: UploadRequest = { id: 'upload-cifar', name: 'CIFAR-10', files: [file('cifar-10-binary.tar.gz', archive)], options: { format: 'cifar', cifar: { variant: 'auto' } } };
+    const summary = await importUpload(db, upload);
+    expect(summary).toMatchObject({ id: 'upload-cifar', trainCount: 20, testCount: 10, numClasses: 10, shape: { height: 32, width: 32, channels: 3 } });
+    expect(summary.classNames[9]).toBe('truck');
+    expect(summary.notes?.join(' ')).toMatch(/read 4 files from cifar-10-binary\.tar\.gz/);
+    const cut = { ...upload, id: 'upload-cut', files: [file('cifar-10-binary.tar.gz', gzipSync(tarArchive([{ name: 'data_batch_1.bin', bytes: batch(0) }]).subarray(0, 5000)))] };
+    await expect(importUpload(db, cut)).rejects.toThrow(/^cifar-10-binary\.tar\.gz: the tar archive is truncated: data_batch_1\.bin announces 30730 bytes but only 4488 are present/);
+    expect((await listDatasets(db)).records.map((d) => d.id)).toEqual(['upload-cifar']);
   });
 
   it('uses file names to find the test pair of a four-file upload', async () => {
