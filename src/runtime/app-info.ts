@@ -13,6 +13,11 @@ export interface TestHooks {
    * in the same transaction as what each entry records, to check that no finished job reruns.
    */
   journal?: boolean;
+  /**
+   * Most training time (ms) between two checkpoints inside an epoch (default a minute); 0 stores one after
+   * every batch but an epoch's last, so a test can kill the browser while a job is between checkpoints.
+   */
+  checkpointIntervalMs?: number;
   /** Generate and store a synthetic dataset of this many MiB on load (src/data/sources/synthetic.ts), to test large datasets. */
   synthDatasetMiB?: number;
 }
@@ -27,6 +32,8 @@ export function readTestHooks(search: string = globalThis.location?.search ?? ''
   const order = q.get('backends');
   if (order) hooks.backendOrder = order.split(',').filter((b): b is BackendName => b === 'webgpu' || b === 'webgl' || b === 'cpu');
   if (q.get('journal') === '1') hooks.journal = true;
+  const ckpt = q.get('checkpointMs');
+  if (ckpt !== null && ckpt !== '' && Number.isInteger(Number(ckpt)) && Number(ckpt) >= 0) hooks.checkpointIntervalMs = Number(ckpt);
   const synth = Number(q.get('synthDatasetMiB'));
   if (Number.isFinite(synth) && synth > 0) hooks.synthDatasetMiB = synth;
   return hooks;

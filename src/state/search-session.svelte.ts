@@ -431,6 +431,7 @@ export class SearchSession {
       crashFirstJobAfterBatches: this.hooks.crashFirstJobAfterBatches,
       journal: this.hooks.journal === true,
       hasDataset: async (id: string) => (await listDatasets(this.requireDb())).records.some((d) => d.id === id),
+      ...(this.hooks.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: this.hooks.checkpointIntervalMs } : {}),
     };
   }
 
