@@ -4,7 +4,7 @@ import type { PetridishDb } from './db.ts';
 import { pointRecordSchema, type PointRecord, type ReadList, type ReadOne } from './records.ts';
 import { checkWrite, readList, readOne, writeTx } from './repo-helpers.ts';
 
-/** For imports and repairs; a trained job's point is written by `commitJobResult`, together with its weights. */
+/** For imports and repairs; a trained job's point is written by `commitStep`, together with its weights. */
 export async function putPoint(db: PetridishDb, point: PointRecord): Promise<void> {
   checkWrite(`pool point ${point.id}`, pointRecordSchema, point);
   const tx = db.transaction('points', 'readwrite');

@@ -1,22 +1,25 @@
 // Drives a run's final trainings: feeds events to the pure final-training reducer (core/final/final-queue.ts),
-// runs its jobs on the same worker pool as the search (progress, epoch checkpoints, resume after a reload,
-// pause), and stores each finished training with its weights in one transaction. Independent of the search's
-// RunController: a final training runs whether the search is running, paused or finished, and its result
-// never reaches the pool.
-import { createFinalQueue, reduceFinal, restoreFinalQueue, type FinalCommand, type FinalEvent, type FinalQueueState } from '../core/final/final-queue.ts';
+// writes each step's records in ONE transaction (the trainings it changed, a finished one's weights, the
+// checkpoints of ended ones) and only then carries out the step's side effects (start or stop a job), as the
+// search's RunController does. Jobs run on the same worker pool as the search (progress, checkpoints, resume
+// after a reload, pause). Independent of the search: a final training runs whether the search is running,
+// paused or finished, and its result never reaches the pool. A step that cannot be saved changes nothing
+// stored; a training whose end it recorded is paused here (its last checkpoint kept) and the message says
+// what was not saved and what to do.
+import { createFinalQueue, reduceFinal, restoreFinalQueue, type FinalCommand, type FinalEvent, type FinalOutput, type FinalQueueState } from '../core/final/final-queue.ts';
 import { finalSpecWith, type FinalChoices } from '../core/final/final-spec.ts';
 import { finalId, finalWeightsKey, type FinalTraining } from '../core/final/final-types.ts';
 import type { Job, PoolPoint } from '../core/search-types.ts';
 import type { NamedWeights } from '../core/weights.ts';
-import { JobCancelledError, classifyError } from '../ml/errors.ts';
-import { deleteCheckpoint, getCheckpoint, putCheckpoint } from '../persistence/checkpoint-repo.ts';
+import { getCheckpoint, putCheckpoint } from '../persistence/checkpoint-repo.ts';
 import type { PetridishDb } from '../persistence/db.ts';
-import { commitFinalResult, listFinals, putFinal } from '../persistence/final-repo.ts';
+import { commitFinalStep, listFinals, type FinalStepCommit } from '../persistence/final-repo.ts';
 import type { RunRecord } from '../persistence/records.ts';
-import type { WireCheckpoint, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
+import type { WireCheckpoint, WorkerJobRequest } from '../shared/worker-api.ts';
 import { describeError } from './describe-error.ts';
 import type { JobRunner, LiveJob } from './run-types.ts';
-import { jobErrorText } from './worker-pool.ts';
+import { storageFaultMessage } from './step-writes.ts';
+import { WorkerJobs } from './worker-jobs.ts';
 
 export interface FinalView {
   trainings: FinalTraining[];
@@ -37,12 +40,12 @@ export interface FinalDeps {
 export class FinalController {
   private queue: Promise<void> = Promise.resolve();
   private weights = new Map<string, NamedWeights>();
-  private live: Record<string, LiveJob> = {};
   private problems: string[] = [];
-  /** Jobs this controller asked to stop: their end is an interruption, not a failure. */
-  private cancelling = new Set<string>();
+  private readonly jobs: WorkerJobs;
 
-  private constructor(private readonly deps: FinalDeps, private readonly run: RunRecord, private state: FinalQueueState) {}
+  private constructor(private readonly deps: FinalDeps, private readonly run: RunRecord, private state: FinalQueueState) {
+    this.jobs = new WorkerJobs(deps.runner, deps.now, () => this.notify());
+  }
 
   /** Reads the run's final trainings back; one that was running continues from its last checkpoint. */
   static async open(deps: FinalDeps, run: RunRecord): Promise<FinalController> {
@@ -52,7 +55,7 @@ export class FinalController {
       const out = restoreFinalQueue(run.id, stored.records);
       c = new FinalController(deps, run, out.state);
       c.report(stored.problems.map((p) => `${p.store} ${p.key}: ${p.message} (skipped)`));
-      await c.enqueue(() => c.execute(out.commands));
+      await c.enqueue(() => c.apply(out, null));
     } catch (e) {
       c = new FinalController(deps, run, createFinalQueue(run.id));
       c.report([`the final trainings of run ${run.id} could not be restored: ${describeError(e)}`]);
@@ -61,7 +64,7 @@ export class FinalController {
   }
 
   get view(): FinalView {
-    return { trainings: this.state.trainings, live: this.live, problems: this.problems };
+    return { trainings: this.state.trainings, live: this.jobs.live, problems: this.problems };
   }
 
   /**
@@ -94,11 +97,7 @@ export class FinalController {
   }
 
   private dispatch(event: FinalEvent): Promise<void> {
-    return this.enqueue(async () => {
-      const out = reduceFinal(this.state, event);
-      this.state = out.state;
-      await this.execute(out.commands);
-    });
+    return this.enqueue(() => this.apply(reduceFinal(this.state, event), event));
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
@@ -107,46 +106,64 @@ export class FinalController {
     return this.queue;
   }
 
-  private async execute(commands: FinalCommand[]): Promise<void> {
-    for (const cmd of commands) await this.executeOne(cmd);
-  }
-
-  private async executeOne(cmd: FinalCommand): Promise<void> {
-    const { db } = this.deps;
-    switch (cmd.type) {
-      case 'runJob':
-        this.launch(cmd.job);
-        return;
-      case 'cancelJob':
-        this.cancelling.add(cmd.jobId);
-        this.deps.runner.cancel(cmd.jobId);
-        return;
-      case 'saveFinal': {
-        const record = { ...cmd.training, runId: this.run.id };
-        if (record.status === 'done') {
-          const weights = this.weights.get(record.id);
-          if (!weights) throw new Error(`no weights in hand for finished final training ${record.id}`);
-          await commitFinalResult(db, record, weights);
-          this.weights.delete(record.id);
-          return;
-        }
-        await putFinal(db, record);
-        if (record.status === 'failed' || record.status === 'cancelled') await deleteCheckpoint(db, record.id);
-        return;
+  /**
+   * Writes the step's records in one transaction and, once they are saved, takes its state and starts or
+   * stops its jobs. When the write fails nothing of the step is applied; a training whose end the step
+   * recorded waits, paused, for a resume (it continues from its last stored checkpoint).
+   */
+  private async apply(out: FinalOutput, event: FinalEvent | null): Promise<void> {
+    if (out.state === this.state && out.commands.length === 0) return;
+    const { step, what } = this.writesOf(out.commands);
+    try {
+      await commitFinalStep(this.deps.db, this.run.id, step, what);
+    } catch (e) {
+      // Trainings left with no job: the one whose end the step recorded, or (a reopen) those it would restart.
+      const waiting = event === null
+        ? out.commands.flatMap((c) => (c.type === 'runJob' ? [c.job.id] : []))
+        : event.type === 'done' || event.type === 'failed' || event.type === 'interrupted' ? [event.id] : [];
+      for (const id of waiting) {
+        this.state = pausedHere(this.state, id);
+        this.weights.delete(finalWeightsKey(id));
       }
+      const then = waiting.length > 0
+        ? `Final training ${waiting.join(', ')} is paused here; its last checkpoint is kept, and Resume continues it from there.`
+        : 'Nothing of this change was applied.';
+      this.report([await storageFaultMessage(e, what, then)]);
+      return;
+    }
+    this.state = out.state;
+    for (const { key } of step.weights) this.weights.delete(key);
+    for (const cmd of out.commands) {
+      if (cmd.type === 'runJob') this.launch(cmd.job);
+      if (cmd.type === 'cancelJob') this.jobs.cancel(cmd.jobId);
     }
   }
 
+  /** The records of a step's `saveFinal` commands (the last one of a training wins), for one transaction. */
+  private writesOf(commands: readonly FinalCommand[]): { step: FinalStepCommit; what: string } {
+    const finals = new Map<string, FinalTraining>();
+    for (const cmd of commands) if (cmd.type === 'saveFinal') finals.set(cmd.training.id, cmd.training);
+    const step: FinalStepCommit = { finals: [], weights: [], dropCheckpoints: [] };
+    const what: string[] = [];
+    for (const t of finals.values()) {
+      step.finals.push({ ...t, runId: this.run.id });
+      if (t.status === 'done' && t.result) {
+        const weights = this.weights.get(t.result.weightsKey);
+        if (!weights) throw new Error(`no weights in hand for finished final training ${t.id}`);
+        step.weights.push({ key: t.result.weightsKey, weights });
+        what.push(`the result of final training ${t.id} (its test accuracy and weights)`);
+      } else what.push(`final training ${t.id} (${t.status})`);
+      if (t.status === 'done' || t.status === 'failed' || t.status === 'cancelled') step.dropCheckpoints.push(t.id);
+    }
+    return { step, what: what.join(', ') || 'the final trainings' };
+  }
+
   private launch(job: Job): void {
-    this.cancelling.delete(job.id);
-    void this.runOnWorker(job).then(
-      ({ result, test }) => this.dispatch({ type: 'done', id: job.id, result, test, now: this.deps.now() }),
-      (e: unknown) => {
-        const now = this.deps.now();
-        if (this.cancelling.delete(job.id) || classifyError(e) === 'cancelled') return this.dispatch({ type: 'interrupted', id: job.id, now });
-        return this.dispatch({ type: 'failed', id: job.id, error: jobErrorText(e), now });
-      },
-    );
+    this.jobs.launch(job.id, () => this.runOnWorker(job), {
+      done: ({ result, test }) => this.dispatch({ type: 'done', id: job.id, result, test, now: this.deps.now() }),
+      interrupted: () => this.dispatch({ type: 'interrupted', id: job.id, now: this.deps.now() }),
+      failed: (error) => this.dispatch({ type: 'failed', id: job.id, error, now: this.deps.now() }),
+    });
   }
 
   private async runOnWorker(job: Job) {
@@ -161,35 +178,18 @@ export class FinalController {
       parentDesc: null,
       resume: ckpt.record ? { ...ckpt.record } : null,
     };
-    if (this.cancelling.has(job.id)) throw new JobCancelledError(`final training ${job.id} stopped before it started`);
-    const startedAt = this.deps.now();
-    this.live = { ...this.live, [job.id]: { jobId: job.id, epoch: request.resume?.epoch ?? 0, epochs: job.final?.recipe.epochs ?? 0, batch: 0, batches: 0,
-      loss: NaN, startedAt, updatedAt: startedAt, history: request.resume?.history ?? [] } };
-    this.notify();
-    try {
-      const outcome = await this.deps.runner.run(request, {
-        onProgress: (p) => this.onProgress(p),
-        onCheckpoint: async (c: WireCheckpoint) => {
-          await putCheckpoint(db, { ...c, runId: this.run.id });
-        },
-      });
-      const leak = outcome.tensorsAfter - outcome.tensorsBefore;
-      if (leak !== 0) this.report([`final training ${job.id} left ${leak} tensors behind in its worker`]);
-      if (!outcome.finalTest) throw new Error(`final training ${job.id}: the worker returned no test accuracy`);
-      this.weights.set(job.id, outcome.weights);
-      return { result: { ...outcome.result, weightsKey: finalWeightsKey(job.id) }, test: outcome.finalTest };
-    } finally {
-      const { [job.id]: _done, ...rest } = this.live;
-      this.live = rest;
-    }
-  }
-
-  private onProgress(p: WorkerProgress): void {
-    const prev = this.live[p.jobId];
-    if (!prev) return;
-    const history = p.metrics && !prev.history.some((h) => h.epoch === p.metrics?.epoch) ? [...prev.history, p.metrics] : prev.history;
-    this.live = { ...this.live, [p.jobId]: { ...prev, epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.loss, updatedAt: this.deps.now(), history } };
-    this.notify();
+    const start = { epoch: request.resume?.epoch ?? 0, epochs: job.final?.recipe.epochs ?? 0, history: request.resume?.history ?? [] };
+    const outcome = await this.jobs.run(request, start, {
+      onCheckpoint: async (c: WireCheckpoint) => {
+        await putCheckpoint(db, { ...c, runId: this.run.id });
+      },
+    });
+    const leak = outcome.tensorsAfter - outcome.tensorsBefore;
+    if (leak !== 0) this.report([`final training ${job.id} left ${leak} tensors behind in its worker`]);
+    if (!outcome.finalTest) throw new Error(`final training ${job.id}: the worker returned no test accuracy`);
+    const weightsKey = finalWeightsKey(job.id);
+    this.weights.set(weightsKey, outcome.weights);
+    return { result: { ...outcome.result, weightsKey }, test: outcome.finalTest };
   }
 
   private report(problems: string[]): void {
@@ -201,4 +201,10 @@ export class FinalController {
   private notify(): void {
     this.deps.onChange(this.view);
   }
+}
+
+/** `state` with training `id` paused in memory only (its stored record still says running; a reload continues it). */
+function pausedHere(state: FinalQueueState, id: string): FinalQueueState {
+  const { [id]: _stopping, ...stopping } = state.stopping;
+  return { ...state, stopping, trainings: state.trainings.map((t) => (t.id === id ? { ...t, status: 'paused' } : t)) };
 }

@@ -19,11 +19,10 @@ import { getRun, isReadOnlyRun } from '../persistence/run-repo.ts';
 import { commitStep } from '../persistence/step-repo.ts';
 import { getWeights } from '../persistence/weights-repo.ts';
 import type { WireCheckpoint, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
-import { JobCancelledError, classifyError } from '../ml/errors.ts';
 import { describeError } from './describe-error.ts';
-import { configOf, runStatusOf, weightsKeyOf, type ControllerDeps, type LiveJob, type NewRunOptions, type RunView } from './run-types.ts';
+import { configOf, runStatusOf, weightsKeyOf, type ControllerDeps, type NewRunOptions, type RunView } from './run-types.ts';
 import { stepWrites, storageFaultMessage } from './step-writes.ts';
-import { jobErrorText } from './worker-pool.ts';
+import { WorkerJobs } from './worker-jobs.ts';
 
 export type { ControllerDeps, JobRunner, LiveJob, NewRunOptions, RunView } from './run-types.ts';
 export { configOf, weightsKeyOf } from './run-types.ts';
@@ -46,12 +45,11 @@ type Held = { event: SchedulerEvent } | { step: SchedulerOutput };
 export class RunController {
   private queue: Promise<void> = Promise.resolve();
   private weights = new Map<string, NamedWeights>();
-  private live: Record<string, LiveJob> = {};
   private problems: string[] = [];
   private lastLeak = 0;
   private crashHookUsed = false;
-  /** Jobs this controller asked to stop (pause, stop, a storage fault): their end is an interruption, not a failure. */
-  private cancelling = new Set<string>();
+  /** The jobs on workers: live progress, and which were asked to stop (their end is an interruption). */
+  private readonly jobs: WorkerJobs;
   /** Why the run is paused on a storage error (what was not saved, what to do); null when saving works. */
   private fault: string | null = null;
   /** Steps received since the storage fault, the failed one first: written, in order, on resume. */
@@ -63,7 +61,9 @@ export class RunController {
     private state: SchedulerState,
     readonly readOnly: boolean,
     private readonly datasetGone: string | null = null,
-  ) {}
+  ) {
+    this.jobs = new WorkerJobs(deps.runner, deps.now, () => this.notify());
+  }
 
   /** Creates a new run: its record and seed jobs are written in one transaction, then the first jobs start. */
   static async create(deps: ControllerDeps, opts: NewRunOptions): Promise<RunController> {
@@ -106,7 +106,7 @@ export class RunController {
   }
 
   get view(): RunView {
-    return { run: this.run, state: this.state, live: this.live, readOnly: this.readOnly, problems: this.problems,
+    return { run: this.run, state: this.state, live: this.jobs.live, readOnly: this.readOnly, problems: this.problems,
       lastLeak: this.lastLeak, fault: this.fault, datasetGone: this.datasetGone };
   }
 
@@ -220,19 +220,14 @@ export class RunController {
     this.fault = message;
     this.report([message]);
     for (const job of this.state.jobs) {
-      if (job.status !== 'running') continue;
-      this.cancelling.add(job.id);
-      this.deps.runner.cancel(job.id);
+      if (job.status === 'running') this.jobs.cancel(job.id);
     }
   }
 
   private async sideEffects(commands: SchedulerCommand[]): Promise<void> {
     for (const cmd of commands) {
       if (cmd.type === 'runJob') this.launch(cmd.job);
-      if (cmd.type === 'cancelJob') {
-        this.cancelling.add(cmd.jobId);
-        this.deps.runner.cancel(cmd.jobId);
-      }
+      if (cmd.type === 'cancelJob') this.jobs.cancel(cmd.jobId);
     }
   }
 
@@ -244,32 +239,27 @@ export class RunController {
 
   /** Starts a job on a worker; its end comes back as an event through the queue. */
   private launch(job: Job): void {
-    this.cancelling.delete(job.id);
     void this.dispatch({ type: 'jobStarted', jobId: job.id, now: this.deps.now() });
-    void this.runOnWorker(job).then(
-      (result) => this.dispatch({ type: 'jobDone', jobId: job.id, result, now: this.deps.now() }),
-      (e: unknown) => {
-        const now = this.deps.now();
-        // A job stopped on request goes back to the queue as it was; any other end is a failure (retried smaller).
-        if (this.cancelling.delete(job.id) || classifyError(e) === 'cancelled') return this.dispatch({ type: 'jobInterrupted', jobId: job.id, now });
-        return this.dispatch({ type: 'jobFailed', jobId: job.id, error: jobErrorText(e), now });
-      },
-    );
+    this.jobs.launch(job.id, () => this.runOnWorker(job), {
+      done: (result) => this.dispatch({ type: 'jobDone', jobId: job.id, result, now: this.deps.now() }),
+      // A job stopped on request goes back to the queue as it was; any other end is a failure (retried smaller).
+      interrupted: () => this.dispatch({ type: 'jobInterrupted', jobId: job.id, now: this.deps.now() }),
+      failed: (error) => this.dispatch({ type: 'jobFailed', jobId: job.id, error, now: this.deps.now() }),
+    });
   }
 
   private async runOnWorker(job: Job): Promise<JobResult> {
     const request = await this.buildRequest(job);
-    // A pause or stop that came while the request was being built: the job never reaches the runner.
-    if (this.cancelling.has(job.id)) throw new JobCancelledError(`job ${job.id} cancelled before it started`);
-    const startedAt = this.deps.now();
-    this.live = { ...this.live, [job.id]: { jobId: job.id, epoch: 0, epochs: 0, batch: 0, batches: 0, loss: NaN, startedAt, updatedAt: startedAt, history: request.resume?.history ?? [] } };
-    this.notify();
-    this.deps.onJobEvent?.({ type: 'start', jobId: job.id });
     // User Timing marks for bench/engine.ts (worker busy intervals, time to the first step after a reload).
-    performance.mark('petridish:job-start', { detail: job.id });
+    let started = false;
     try {
-      const outcome = await this.deps.runner.run(request, {
-        onProgress: (p) => this.onProgress(p),
+      const outcome = await this.jobs.run(request, { epoch: 0, epochs: 0, history: request.resume?.history ?? [] }, {
+        onStart: () => {
+          started = true;
+          this.deps.onJobEvent?.({ type: 'start', jobId: job.id });
+          performance.mark('petridish:job-start', { detail: job.id });
+        },
+        onProgress: (p) => firstStepMark(p),
         onCheckpoint: (c: WireCheckpoint) => this.saveCheckpoint(c),
       });
       this.lastLeak = outcome.tensorsAfter - outcome.tensorsBefore;
@@ -277,9 +267,7 @@ export class RunController {
       this.weights.set(weightsKeyOf(job), outcome.weights);
       return { ...outcome.result, weightsKey: weightsKeyOf(job) };
     } finally {
-      performance.mark('petridish:job-end', { detail: job.id });
-      const { [job.id]: _done, ...rest } = this.live;
-      this.live = rest;
+      if (started) performance.mark('petridish:job-end', { detail: job.id });
     }
   }
 
@@ -328,15 +316,6 @@ export class RunController {
     return request;
   }
 
-  private onProgress(p: WorkerProgress): void {
-    const prev = this.live[p.jobId];
-    if (!prev) return;
-    if (performance.getEntriesByName('petridish:first-step').length === 0) performance.mark('petridish:first-step', { detail: { jobId: p.jobId, batch: p.batch } });
-    const history = p.metrics && !prev.history.some((h) => h.epoch === p.metrics?.epoch) ? [...prev.history, p.metrics] : prev.history;
-    this.live = { ...this.live, [p.jobId]: { ...prev, epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.loss, updatedAt: this.deps.now(), history } };
-    this.notify();
-  }
-
   private report(problems: (RecordProblem | string)[]): void {
     if (problems.length === 0) return;
     this.problems = [...this.problems, ...problems.map((p) => (typeof p === 'string' ? p : `${p.store} ${p.key}: ${p.message}`))];
@@ -346,4 +325,9 @@ export class RunController {
   private notify(): void {
     this.deps.onChange(this.view);
   }
+}
+
+/** Marks the first training step the page hears of (bench/engine.ts reads it). */
+function firstStepMark(p: WorkerProgress): void {
+  if (performance.getEntriesByName('petridish:first-step').length === 0) performance.mark('petridish:first-step', { detail: { jobId: p.jobId, batch: p.batch } });
 }

@@ -87,8 +87,13 @@ function joinWhat(parts: string[]): string {
   return unique.length === 1 ? (unique[0] as string) : `${unique.slice(0, -1).join(', ')} and ${unique.at(-1) as string}`;
 }
 
-/** The message of a write that failed: what was not saved, that the run paused, and what to do next. */
-export async function storageFaultMessage(e: unknown, what: string): Promise<string> {
+const RUN_PAUSED = 'The run is paused; everything saved before is intact, and what was not saved is kept in this tab until it can be written.';
+
+/**
+ * The message of a write that failed: what was not saved, what became of the work (`then`: by default that the
+ * run paused), and what to do next.
+ */
+export async function storageFaultMessage(e: unknown, what: string, then: string = RUN_PAUSED): Promise<string> {
   const cause = e instanceof Error && e.cause !== undefined && isQuotaError(e) ? e.cause : e;
   const closed = typeof cause === 'object' && cause !== null && (cause as { name?: unknown }).name === 'InvalidStateError';
   const advice = isQuotaError(e) || isQuotaError(cause)
@@ -96,5 +101,5 @@ export async function storageFaultMessage(e: unknown, what: string): Promise<str
     : closed
       ? 'The database was closed (the app was probably updated in another tab): reload this page; the run continues from what was saved.'
       : 'Check that the browser may store data for this site, then press Resume.';
-  return `Not saved: ${what} (${errorText(cause)}). The run is paused; everything saved before is intact, and what was not saved is kept in this tab until it can be written. ${advice}`;
+  return `Not saved: ${what} (${errorText(cause)}). ${then} ${advice}`;
 }

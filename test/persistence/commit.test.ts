@@ -3,7 +3,8 @@ import { QuotaExceededError } from '../../src/persistence/quota.ts';
 import { freshDb, makeCheckpoint, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
 import type { PetridishDb } from '../../src/persistence/db.ts';
 import { deleteRun, getRun, loadRun, putRun } from '../../src/persistence/run-repo.ts';
-import { commitJobResult, listJobs, putJob } from '../../src/persistence/job-repo.ts';
+import { listJobs, putJob } from '../../src/persistence/job-repo.ts';
+import { commitStep, type StepCommit } from '../../src/persistence/step-repo.ts';
 import { listPoints } from '../../src/persistence/point-repo.ts';
 import { getWeights, putWeights } from '../../src/persistence/weights-repo.ts';
 import { getCheckpoint, putCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
@@ -15,13 +16,16 @@ async function seedRun(db: PetridishDb, runId: string): Promise<void> {
   await putCheckpoint(db, makeCheckpoint(runId, `${runId}-j1`, 3));
 }
 
-function commitOf(runId: string, weights: NamedWeights = makeWeights([1, 2, 3])) {
+/** The step that records job j1's result: the job done, its pool point and weights, its checkpoint dropped, the run. */
+function stepOf(runId: string, weights: NamedWeights = makeWeights([1, 2, 3])): StepCommit {
   return {
-    job: makeJob(runId, `${runId}-j1`),
-    point: makePointRecord(runId, `${runId}-p1`, { jobId: `${runId}-j1`, weightsKey: `${runId}-w1` }),
-    weightsKey: `${runId}-w1`,
-    weights,
-    runPatch: { snapshot: { step: 2 }, updatedAt: 50 },
+    run: { ...makeRun(runId), snapshot: { step: 2 }, updatedAt: 50 },
+    jobs: [{ ...makeJob(runId, `${runId}-j1`), status: 'done', error: null }],
+    points: [makePointRecord(runId, `${runId}-p1`, { jobId: `${runId}-j1`, weightsKey: `${runId}-w1` })],
+    weights: [{ key: `${runId}-w1`, weights }],
+    dropCheckpoints: [`${runId}-j1`],
+    journal: [],
+    what: `the result of job ${runId}-j1`,
   };
 }
 
@@ -33,11 +37,11 @@ async function expectUntouched(db: PetridishDb, runId: string): Promise<void> {
   expect((await getRun(db, runId)).record).toEqual(makeRun(runId));
 }
 
-describe('commitJobResult', () => {
-  it('writes job, point and weights, drops the checkpoint and patches the run', async () => {
+describe('commitStep: a job\'s result', () => {
+  it('writes job, point and weights, drops the checkpoint and writes the run', async () => {
     const { db } = await freshDb();
     await seedRun(db, 'r1');
-    await commitJobResult(db, commitOf('r1'));
+    await commitStep(db, stepOf('r1'));
     expect((await listJobs(db, 'r1')).records[0]).toMatchObject({ id: 'r1-j1', status: 'done' });
     expect((await listPoints(db, 'r1')).records.map((p) => p.id)).toEqual(['r1-p1']);
     expect(Array.from((await getWeights(db, 'r1-w1')).record?.data ?? [])).toEqual([1, 2, 3]);
@@ -48,7 +52,7 @@ describe('commitJobResult', () => {
   it('a search job commits weights without a pool point', async () => {
     const { db } = await freshDb();
     await seedRun(db, 'r1');
-    await commitJobResult(db, { ...commitOf('r1'), point: null });
+    await commitStep(db, { ...stepOf('r1'), points: [] });
     expect((await listPoints(db, 'r1')).records).toEqual([]);
     expect((await getWeights(db, 'r1-w1')).record).not.toBeNull();
   });
@@ -58,7 +62,7 @@ describe('commitJobResult', () => {
     await seedRun(db, 'r1');
     const weights = makeWeights([1, 2, 3]);
     (weights.specs[0] as unknown as { toJSON: () => void }).toJSON = () => undefined; // functions cannot be cloned
-    await expect(commitJobResult(db, commitOf('r1', weights))).rejects.toThrow(/clone|DataCloneError/i);
+    await expect(commitStep(db, stepOf('r1', weights))).rejects.toThrow(/clone|DataCloneError/i);
     await expectUntouched(db, 'r1');
   });
 
@@ -66,7 +70,7 @@ describe('commitJobResult', () => {
     const { db } = await freshDb();
     await seedRun(db, 'r1');
     await db.delete('runs', 'r1');
-    await expect(commitJobResult(db, commitOf('r1'))).rejects.toThrow(/run r1 is missing or unreadable/);
+    await expect(commitStep(db, stepOf('r1'))).rejects.toThrow(/run r1 is missing or unreadable/);
     expect((await listJobs(db, 'r1')).records.map((j) => j.status)).toEqual(['running']);
     expect((await getWeights(db, 'r1-w1')).record).toBeNull();
   });
@@ -80,7 +84,7 @@ describe('commitJobResult', () => {
       return realPut.apply(this, args);
     });
     try {
-      await expect(commitJobResult(db, commitOf('r1'))).rejects.toBeInstanceOf(QuotaExceededError);
+      await expect(commitStep(db, stepOf('r1'))).rejects.toBeInstanceOf(QuotaExceededError);
     } finally {
       put.mockRestore();
     }
@@ -90,8 +94,8 @@ describe('commitJobResult', () => {
   it('rejects a point of another run before writing', async () => {
     const { db } = await freshDb();
     await seedRun(db, 'r1');
-    const bad = { ...commitOf('r1'), point: makePointRecord('r2', 'p', { weightsKey: 'r1-w1' }) };
-    await expect(commitJobResult(db, bad)).rejects.toThrow(/belongs to run r2/);
+    const bad = { ...stepOf('r1'), points: [makePointRecord('r2', 'p', { weightsKey: 'r1-w1' })] };
+    await expect(commitStep(db, bad)).rejects.toThrow(/belongs to run r2/);
     await expectUntouched(db, 'r1');
   });
 });
@@ -103,7 +107,7 @@ describe('deleteRun', () => {
       await seedRun(db, id);
       await putJob(db, makeJob(id, `${id}-j2`, { kind: 'search' }));
       await putCheckpoint(db, makeCheckpoint(id, `${id}-j2`, 1));
-      await commitJobResult(db, commitOf(id));
+      await commitStep(db, stepOf(id));
       await putWeights(db, `${id}-search`, id, makeWeights([7, 8]));
     }
     await deleteRun(db, 'r1');
@@ -125,7 +129,7 @@ describe('loadRun after a reload', () => {
     await putJob(db, makeJob('r1', 'r1-j2', { createdAt: 20 }));
     await putCheckpoint(db, makeCheckpoint('r1', 'r1-j2', 1));
     await putCheckpoint(db, makeCheckpoint('r1', 'r1-j2', 2));
-    await commitJobResult(db, commitOf('r1'));
+    await commitStep(db, stepOf('r1'));
     db.close();
     const { openPetridishDb } = await import('../../src/persistence/db.ts');
     const again = await openPetridishDb({ name: 'test', factory });

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { freshDb, makeCheckpoint, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
-import { commitJobResult, listJobs, putJob } from '../../src/persistence/job-repo.ts';
+import { listJobs, putJob } from '../../src/persistence/job-repo.ts';
+import { commitStep } from '../../src/persistence/step-repo.ts';
 import { getPoint, listPoints, putPoint } from '../../src/persistence/point-repo.ts';
 import { getRun, putRun } from '../../src/persistence/run-repo.ts';
 import { getWeights } from '../../src/persistence/weights-repo.ts';
@@ -37,8 +38,8 @@ describe('records refused at the write', () => {
     await putJob(db, makeJob('r1', 'r1-j1'));
     await putCheckpoint(db, makeCheckpoint('r1', 'r1-j1', 3));
     const point = makePointRecord('r1', 'r1-p1', { jobId: 'r1-j1', weightsKey: 'r1-w1', history: [epoch({ valLoss: Number.NaN })] });
-    await expect(commitJobResult(db, { job: makeJob('r1', 'r1-j1'), point, weightsKey: 'r1-w1', weights: makeWeights([1, 2, 3]),
-      runPatch: { updatedAt: 50 } })).rejects.toThrow(/pool point r1-p1 was not saved.*history\[0\]\.valLoss/);
+    await expect(commitStep(db, { run: { ...makeRun('r1'), updatedAt: 50 }, jobs: [{ ...makeJob('r1', 'r1-j1'), status: 'done', error: null }], points: [point],
+      weights: [{ key: 'r1-w1', weights: makeWeights([1, 2, 3]) }], dropCheckpoints: ['r1-j1'], journal: [], what: 'the result of job r1-j1' })).rejects.toThrow(/pool point r1-p1 was not saved.*history\[0\]\.valLoss/);
     expect((await listJobs(db, 'r1')).records.map((j) => j.status)).toEqual(['running']);
     expect((await listPoints(db, 'r1')).records).toEqual([]);
     expect((await getWeights(db, 'r1-w1')).record).toBeNull();
@@ -46,12 +47,12 @@ describe('records refused at the write', () => {
     expect((await getRun(db, 'r1')).record).toEqual(makeRun('r1'));
   });
 
-  it('a run patch that would not read back commits nothing either', async () => {
+  it('a run record that would not read back commits nothing either', async () => {
     const { db } = await freshDb();
     await putRun(db, makeRun('r1'));
     await putJob(db, makeJob('r1', 'r1-j1'));
-    await expect(commitJobResult(db, { job: makeJob('r1', 'r1-j1'), point: null, weightsKey: 'r1-w1', weights: makeWeights([1, 2, 3]),
-      runPatch: { updatedAt: Number.NaN } })).rejects.toThrow(/run r1 was not saved.*updatedAt/);
+    await expect(commitStep(db, { run: { ...makeRun('r1'), updatedAt: Number.NaN }, jobs: [{ ...makeJob('r1', 'r1-j1'), status: 'done', error: null }], points: [],
+      weights: [{ key: 'r1-w1', weights: makeWeights([1, 2, 3]) }], dropCheckpoints: ['r1-j1'], journal: [], what: 'the result of job r1-j1' })).rejects.toThrow(/run r1 was not saved.*updatedAt/);
     expect((await listJobs(db, 'r1')).records.map((j) => j.status)).toEqual(['running']);
     expect((await getWeights(db, 'r1-w1')).record).toBeNull();
   });

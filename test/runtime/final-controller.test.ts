@@ -1,5 +1,6 @@
 // FinalController against fake-indexeddb and a fake runner: a final training runs as a job (progress,
-// checkpoints), is stored with its weights in one transaction, continues from its checkpoint after a reopen,
+// checkpoints), each step (a result with its weights and the next training it starts) is stored in one
+// transaction, a step that cannot be saved changes nothing stored, continues from its checkpoint after a reopen,
 // pauses and resumes, and never touches the search's pool.
 
 import { describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { FinalController, type FinalView } from '../../src/runtime/final-control
 import { makePoint } from '../core/frontier-fixtures.ts';
 import { freshDb, makeRun } from '../persistence/persistence-fixtures.ts';
 import { FakeRunner, outcomeOf, waitUntil } from './fake-runner.ts';
+import { faultyDb, type Fault } from './faulty-db.ts';
 
 const run = makeRun('r1', { status: 'finished', preset: makePreset('tiny') });
 const point = makePoint('r1-p0001', 1000, 0.4);
@@ -124,5 +126,67 @@ describe('FinalController', () => {
     await deleteRun(db, 'r1');
     expect((await listFinals(db, 'r1')).records).toEqual([]);
     expect((await getWeights(db, `${id}/weights`)).record).toBeNull();
+  });
+});
+
+describe('FinalController: one transaction per step', () => {
+  /** Two trainings of one run: the first running (with a checkpoint at epoch 1), the second queued behind it. */
+  async function twoTrainings(fault: () => Fault | null) {
+    const { db: real } = await freshDb();
+    await putRun(real, run);
+    const faulty = faultyDb(real, { fault: () => fault() });
+    const runner = new FakeRunner(false);
+    const { deps, seen } = setup(faulty.db, runner);
+    const c = await FinalController.open(deps, run);
+    const a = await c.request(point, { epochs: 2 });
+    const b = await c.request(point, { epochs: 2 });
+    await waitUntil(() => runner.pending.has(a), 'the first training to start');
+    await runner.checkpoint(a, 1);
+    await c.idle();
+    return { real, faulty, runner, seen, c, a, b };
+  }
+
+  it("writes a finished training's result, its weights and the start of the next one in ONE transaction", async () => {
+    const { real, faulty, runner, c, a, b } = await twoTrainings(() => null);
+    const before = faulty.writes();
+    finish(runner, a);
+    await waitUntil(() => runner.pending.has(b), 'the second training to start');
+    await c.idle();
+    expect(faulty.writes() - before).toBe(1);
+    const stored = (await listFinals(real, 'r1')).records;
+    expect(stored.map((t) => [t.id, t.status])).toEqual([[a, 'done'], [b, 'running']]);
+    expect((await getWeights(real, `${a}/weights`)).record).not.toBeNull();
+    expect((await getCheckpoint(real, a)).record).toBeNull();
+  });
+
+  it('a result that cannot be saved (full storage) lands nothing, pauses that training here and says so; Resume continues it from its checkpoint', async () => {
+    let armed = false;
+    const { real, runner, seen, c, a, b } = await twoTrainings(() => (armed ? 'quota' : null));
+    armed = true;
+    finish(runner, a, 0.61);
+    await waitUntil(() => (seen.view?.problems.length ?? 0) > 0, 'the storage message');
+    await c.idle();
+    armed = false;
+    expect(seen.view?.problems[0]).toMatch(new RegExp(`^Not saved: the result of final training ${a} .*paused here; its last checkpoint is kept.*storage is full`, 's'));
+    // Nothing of the step landed: the stored records are as before the result (a reload would continue it).
+    expect((await listFinals(real, 'r1')).records.map((t) => [t.id, t.status])).toEqual([[a, 'running'], [b, 'queued']]);
+    expect((await getWeights(real, `${a}/weights`)).record).toBeNull();
+    expect((await getCheckpoint(real, a)).record?.epoch).toBe(1);
+    // Here: the training waits, paused, and nothing else started in its place.
+    expect(seen.view?.trainings.map((t) => [t.id, t.status])).toEqual([[a, 'paused'], [b, 'queued']]);
+    expect(runner.pending.size).toBe(0);
+
+    await c.resume(a);
+    await waitUntil(() => runner.requestsOf(a).length === 2, 'the resumed training');
+    expect(runner.requestsOf(a)[1]?.resume?.epoch).toBe(1);
+    finish(runner, a, 0.62);
+    await waitUntil(() => runner.pending.has(b), 'the second training');
+    finish(runner, b, 0.5);
+    await waitUntil(() => seen.view?.trainings.every((t) => t.status === 'done') === true, 'both results');
+    await c.idle();
+    const stored = (await listFinals(real, 'r1')).records;
+    expect(stored.map((t) => [t.id, t.status, t.result?.testAcc])).toEqual([[a, 'done', 0.62], [b, 'done', 0.5]]);
+    expect((await getWeights(real, `${a}/weights`)).record).not.toBeNull();
+    expect((await getWeights(real, `${b}/weights`)).record).not.toBeNull();
   });
 });

@@ -4,35 +4,20 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PrimitiveName, Stride } from '../../core/space/model-desc.ts';
 import type { NamedWeights } from '../../core/weights.ts';
-import { weightValues } from '../../core/weights.ts';
 import { BN_EPS } from '../ops/batch-norm.ts';
+import { WeightLookup } from './weight-lookup.ts';
 
 type Sym = tf.SymbolicTensor;
 type LayerArgs = { name: string };
 
 /** Looks weights up by path and remembers which layer gets which tensors once the model exists. */
-export class ExportContext {
-  private readonly byPath = new Map<string, { shape: number[]; values: Float32Array }>();
+export class ExportContext extends WeightLookup {
   readonly pending: { layer: tf.layers.Layer; values: tf.Tensor[] }[] = [];
   /** Every layer applied so far, to free their variables if the build fails halfway. */
   private readonly built: tf.layers.Layer[] = [];
 
   constructor(weights: NamedWeights) {
-    for (const s of weights.specs) this.byPath.set(s.path, { shape: s.shape, values: weightValues(weights, s) });
-  }
-
-  has(path: string): boolean {
-    return this.byPath.has(path);
-  }
-
-  /** The values of `path`, checked against the shape the description implies. */
-  values(path: string, shape: number[]): Float32Array {
-    const w = this.byPath.get(path);
-    if (!w) throw new Error(`exportLayers: weight "${path}" is missing from the weights`);
-    if (w.shape.join(',') !== shape.join(',')) {
-      throw new Error(`exportLayers: weight "${path}" has shape [${w.shape.join(', ')}], expected [${shape.join(', ')}]`);
-    }
-    return w.values;
+    super(weights, 'exportLayers');
   }
 
   /** Applies `layer` to `x` and queues its weights (in the layer's own order). */

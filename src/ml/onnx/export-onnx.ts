@@ -4,10 +4,11 @@
 
 import type { ModelDesc, NodeDesc, PrimitiveName, Stride } from '../../core/space/model-desc.ts';
 import { cellPlans, downsampleOf, inputLabel, stemPlan, type CellPlan } from '../../core/space/shapes.ts';
-import { weightValues, type NamedWeights } from '../../core/weights.ts';
+import type { NamedWeights } from '../../core/weights.ts';
 import type { ChannelStats } from '../../data/normalize.ts';
 import { BN_EPS } from '../ops/batch-norm.ts';
 import { OnnxGraph, float, int, ints } from './graph.ts';
+import { WeightLookup } from '../export/weight-lookup.ts';
 
 export interface OnnxExportOptions {
   /** Bakes (x/255 − mean)/std in, so the model takes raw 0–255 pixels (input "pixels"; else "input"). */
@@ -50,26 +51,11 @@ function toOihw(v: Float32Array, [kh, kw, ci, co]: [number, number, number, numb
   return out;
 }
 
-class Builder {
+class Builder extends WeightLookup {
   readonly g = new OnnxGraph();
-  private readonly byPath = new Map<string, { shape: number[]; values: Float32Array }>();
 
   constructor(weights: NamedWeights) {
-    for (const s of weights.specs) this.byPath.set(s.path, { shape: s.shape, values: weightValues(weights, s) });
-  }
-
-  has(path: string): boolean {
-    return this.byPath.has(path);
-  }
-
-  /** The values of `path`, checked against the shape the description implies. */
-  values(path: string, shape: number[]): Float32Array {
-    const w = this.byPath.get(path);
-    if (!w) throw new Error(`exportOnnx: weight "${path}" is missing from the weights`);
-    if (w.shape.join(',') !== shape.join(',')) {
-      throw new Error(`exportOnnx: weight "${path}" has shape [${w.shape.join(', ')}], expected [${shape.join(', ')}]`);
-    }
-    return w.values;
+    super(weights, 'exportOnnx');
   }
 
   relu(x: Val, name: string): Val {

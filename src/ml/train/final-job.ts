@@ -15,7 +15,7 @@ import type { PhaseData } from './batches.ts';
 import { JobCancelledError } from '../errors.ts';
 import { evaluate } from './evaluate.ts';
 import { buildNetwork } from '../model/network.ts';
-import { runSplitOf, runTestSet, type RunJobInput, type RunJobOutput } from './run-job.ts';
+import { runSplitOf, runTestSet, trainerHooksOf, type RunJobInput, type RunJobOutput } from './run-job.ts';
 import { trainPhase } from './train.ts';
 import { readWeightsAsync } from '../weights/weights-io.ts';
 
@@ -81,13 +81,7 @@ export async function runFinalJob(input: RunJobInput): Promise<FinalJobOutput> {
       dropPathProb: spec.dropPathProb,
       auxWeight,
       evalData: { data: data.test, indices: data.test.valIdx },
-      shouldStop: input.shouldStop,
-      onProgress: input.onProgress,
-      onCheckpoint: input.onCheckpoint,
-      checkpointIntervalMs: input.checkpointIntervalMs,
-      resume: input.resume,
-      now: input.now,
-      progressIntervalMs: input.progressIntervalMs,
+      ...trainerHooksOf(input),
     });
     const test = await evaluate(net, data.test, data.test.valIdx, batchSize, stop);
     const fresh = net.trainable.reduce((n, v) => n + v.size, 0);

@@ -20,7 +20,7 @@ import type { Network } from '../model/network-types.ts';
 import type { PhaseData } from './batches.ts';
 import { buildNetwork } from '../model/network.ts';
 import { newMultiNodeIds, readWeightsAsync, zeroNewNodeProjection } from '../weights/weights-io.ts';
-import { trainPhase, type TrainCheckpoint, type TrainProgress } from './train.ts';
+import { trainPhase, type TrainCheckpoint, type TrainOptions, type TrainProgress } from './train.ts';
 
 export interface RunJobInput {
   job: Job;
@@ -40,6 +40,15 @@ export interface RunJobInput {
   progressIntervalMs?: number;
   /** Most training time (ms) between two checkpoints inside an epoch (the trainer's default otherwise). */
   checkpointIntervalMs?: number;
+}
+
+/** What the caller of a job (the worker, or a test) hands to the trainer: stop, progress, checkpoints, resume and clock. */
+type TrainerHooks = Pick<TrainOptions, 'shouldStop' | 'onProgress' | 'onCheckpoint' | 'checkpointIntervalMs' | 'resume' | 'now' | 'progressIntervalMs'>;
+
+/** The job input's hooks into the trainer (every job kind passes them through unchanged). */
+export function trainerHooksOf(input: RunJobInput): TrainerHooks {
+  const { shouldStop, onProgress, onCheckpoint, checkpointIntervalMs, resume, now, progressIntervalMs } = input;
+  return { shouldStop, onProgress, onCheckpoint, checkpointIntervalMs, resume, now, progressIntervalMs };
 }
 
 export interface RunJobOutput {
@@ -177,13 +186,7 @@ export async function runJob(input: RunJobInput): Promise<RunJobOutput> {
       l1Alpha,
       augment: augmentPolicy(dataset.shape),
       batchSize,
-      shouldStop: input.shouldStop,
-      onProgress: input.onProgress,
-      onCheckpoint: input.onCheckpoint,
-      checkpointIntervalMs: input.checkpointIntervalMs,
-      resume: input.resume,
-      now: input.now,
-      progressIntervalMs: input.progressIntervalMs,
+      ...trainerHooksOf(input),
     });
     let { desc, choices } = prepared;
     let test: TestScore | null = null;
