@@ -33,7 +33,9 @@ function axeScript(): string {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  // A generous limit: right after a reload on a loaded machine, a full-page capture of a page that is training
+  // on SwiftShader can take well over Playwright's default 30 s.
+  await page.screenshot({ path, fullPage: true, timeout: 180_000 });
   return path;
 }
 
