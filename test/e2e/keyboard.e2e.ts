@@ -158,6 +158,8 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
     await page.getByTestId('compare-screen').waitFor();
     const plot = page.getByTestId('compare-plot');
     expect((await plot.getAttribute('data-shown'))?.split(' ')).toHaveLength(2);
+    // The search run here has its running time; the imported file carries none.
+    expect(await page.getByTestId('compare-search-time').allTextContents()).toEqual(['not recorded', expect.stringMatching(/^\d+ s$|^\d+ min \d+ s$/)]);
     await page.locator('body').focus();
     await tabTo(page, 'a frontier toggle', byId('compare-toggle'));
     await page.keyboard.press('Space');
