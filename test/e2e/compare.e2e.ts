@@ -98,7 +98,7 @@ describe('runs compared', () => {
     const plot = page.getByTestId('compare-plot');
     await expect.poll(() => colourPixels(page, runColor(0)), { timeout: 30_000 }).toBeGreaterThan(20);
     expect(await colourPixels(page, runColor(1))).toBeGreaterThan(20);
-    expect(await checkScreen(page, 'compare-two-runs')).toEqual([]);
+    expect(await checkScreen(page, 'compare-1-two-runs')).toEqual([]);
     const toggles = page.getByTestId('compare-toggle');
     await toggles.nth(0).uncheck();
     await expect.poll(() => plot.getAttribute('data-shown')).not.toContain(' ');
@@ -117,7 +117,7 @@ describe('runs compared', () => {
     expect(note).toMatch(/different datasets/);
     expect(note).toContain('MNIST');
     expect(note).toMatch(/bars/i);
-    expect(await checkScreen(page, 'compare-different-datasets')).toEqual([]);
+    expect(await checkScreen(page, 'compare-2-different-datasets')).toEqual([]);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });

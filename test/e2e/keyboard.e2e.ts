@@ -68,7 +68,7 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
     const { page } = s;
     await page.goto('/?maxPoolSize=2');
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
-    expect(await checkScreen(page, 'setup')).toEqual([]);
+    expect(await checkScreen(page, 'keyboard-1-setup')).toEqual([]);
 
     // Start screen: the dataset radio (MNIST is the only stored one on a fresh profile) takes Space; the size
     // select changes with the arrows.
@@ -90,7 +90,7 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
     // A running run with its plot: Pause by Space, then the Stop confirmation.
     await page.getByTestId('pool-point').first().waitFor({ timeout: 600_000 });
     await expect.poll(() => status(page)).toMatch(/running/);
-    expect(await checkScreen(page, 'run-running')).toEqual([]);
+    expect(await checkScreen(page, 'keyboard-2-run-running')).toEqual([]);
     await page.locator('body').focus();
     await tabTo(page, 'the Pause button', byId('pause-button'));
     await page.keyboard.press('Space');
@@ -108,7 +108,7 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('model-panel').waitFor();
     expect(await page.evaluate(() => document.querySelector('[data-testid="model-panel"]')?.contains(document.activeElement))).toBe(true);
-    expect(await checkScreen(page, 'model-panel')).toEqual([]);
+    expect(await checkScreen(page, 'keyboard-3-model-panel')).toEqual([]);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('model-panel').count()).toBe(0);
     expect((await focused(page)).testId).toBe('pool-point');
@@ -124,7 +124,7 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
     await page.keyboard.press('Enter');
     const finalStatus = page.getByTestId('final-status').first();
     await expect.poll(() => finalStatus.getAttribute('data-status'), { timeout: 120_000 }).toMatch(/queued|running/);
-    expect(await checkScreen(page, 'final-training')).toEqual([]);
+    expect(await checkScreen(page, 'keyboard-4-final-training')).toEqual([]);
     await tabTo(page, 'the final Pause button', byId('final-pause'));
     await page.keyboard.press('Space');
     await expect.poll(() => finalStatus.getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('paused');
@@ -146,7 +146,7 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
     await expect.poll(() => status(page), { timeout: 60_000 }).toMatch(/Read-only/);
     await page.getByTestId('close-run').click();
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
-    expect(await checkScreen(page, 'runs-list')).toEqual([]);
+    expect(await checkScreen(page, 'keyboard-5-runs-list')).toEqual([]);
     await page.locator('body').focus();
     for (let i = 0; i < 2; i++) {
       await tabTo(page, `the compare tick of run ${i + 1}`, byId('compare-pick'));
