@@ -168,7 +168,7 @@ export class SearchSession {
       const held = await acquireRunLock(id);
       const lock = 'lock' in held ? held.lock : null;
       try {
-        this.attach(await RunController.create(this.deps(), { run, config }), lock);
+        this.attach(await RunController.create(this.deps(), { run, config }), lock, true);
       } catch (e) {
         lock?.release();
         throw e;
@@ -177,25 +177,25 @@ export class SearchSession {
   }
 
   /**
-   * Opens a stored run. To drive it (not read-only) this tab takes the run's lock; when another tab holds it,
-   * the run opens read-only here, refreshed every few seconds, and `lockNote` says why.
+   * Opens a stored run. The tab that drives a run (its search, and its final trainings, which also run on a
+   * finished or read-only run) holds the run's lock; when another tab holds it, the run opens read-only here
+   * with its final trainings only listed, refreshed every few seconds, and `lockNote` says why.
    */
   async open(runId: string, readOnly: boolean): Promise<void> {
     await this.guard(async () => {
-      if (readOnly) return this.attach(await RunController.open(this.deps(), runId, { readOnly: true }), null);
       const held = await acquireRunLock(runId);
       if ('heldElsewhere' in held) {
-        this.attach(await RunController.open(this.deps(), runId, { readOnly: true }), null);
-        this.lockNote = 'Another tab of this browser is running this search, so it is shown read-only here and refreshed every few seconds. Close it there (or close that tab) to drive it from this tab.';
+        this.attach(await RunController.open(this.deps(), runId, { readOnly: true }), null, false);
+        this.lockNote = 'This run is open in another tab of this browser, which drives it (its search and final trainings), so it is shown read-only here and refreshed every few seconds. Close it there (or close that tab) to drive it from this tab.';
         this.follow(runId);
         return;
       }
       const lock = 'lock' in held ? held.lock : null;
       try {
-        const c = await RunController.open(this.deps(), runId, { readOnly: false });
-        // A run whose dataset was deleted opens read-only: there is nothing to drive, so no lock is kept.
-        if (c.readOnly) lock?.release();
-        this.attach(c, c.readOnly ? null : lock);
+        const c = await RunController.open(this.deps(), runId, { readOnly });
+        // A run whose dataset was deleted has nothing to drive here (search or final training): no lock is kept.
+        if (c.view.datasetGone) lock?.release();
+        this.attach(c, c.view.datasetGone ? null : lock, true);
       } catch (e) {
         lock?.release();
         throw e;
@@ -211,6 +211,7 @@ export class SearchSession {
           if (this.view?.run.id !== runId || !this.controller?.readOnly) return;
           this.controller = c;
           this.view = c.view;
+          void this.attachFinals(c, false);
         },
         () => undefined,
       );
@@ -320,11 +321,12 @@ export class SearchSession {
         const { onHull: _h, inEpsBand: _b, inheritance, testAcc: _a, testCount: _c, testSource: _s, ...point } = p;
         await putPoint(db, { ...point, id: p.id.replace(data.run.id, id), parentId: p.parentId?.replace(data.run.id, id) ?? null, runId: id, weightsKey: '', ...(inheritance ? { inheritance } : {}), ...testScoreOf(p) });
       }
-      this.attach(await RunController.open(this.deps(), id, { readOnly: true }), null);
+      this.attach(await RunController.open(this.deps(), id, { readOnly: true }), null, false);
     });
   }
 
-  private attach(c: RunController, lock: RunLock | null): void {
+  /** Shows `c`'s run; `finalsHere`: this tab drives the run's final trainings (false: another tab does, or none can run). */
+  private attach(c: RunController, lock: RunLock | null, finalsHere: boolean): void {
     this.detach();
     this.lock = lock;
     this.controller = c;
@@ -333,7 +335,7 @@ export class SearchSession {
     // The run's "workers" setting: jobs its scheduler dispatched beyond one start as soon as the pool grows.
     if (!c.readOnly) this.pool?.resize(c.view.run.workers);
     if (!c.readOnly) this.ticker = setInterval(() => void c.tick(), 5000);
-    void this.attachFinals(c);
+    void this.attachFinals(c, finalsHere);
     void this.refresh();
   }
 
@@ -342,11 +344,12 @@ export class SearchSession {
    * to a run without changing its search, so a finished (read-only) run gets them too; an imported one has no
    * weights and only lists them.
    */
-  private async attachFinals(c: RunController): Promise<void> {
+  private async attachFinals(c: RunController, finalsHere: boolean): Promise<void> {
     const run = c.view.run;
     try {
-      // An imported run, or one whose dataset was deleted, has nothing a final training could read: listed only.
-      if (run.status === 'imported' || c.view.datasetGone) {
+      // An imported run, or one whose dataset was deleted, has nothing a final training could read; a run that
+      // another tab drives has its final trainings run there. Listed only.
+      if (!finalsHere || run.status === 'imported' || c.view.datasetGone) {
         const stored = await listFinals(this.requireDb(), run.id);
         if (this.controller === c) this.finals = { trainings: stored.records, live: {}, problems: stored.problems.map((p) => `${p.store} ${p.key}: ${p.message}`) };
         return;
@@ -376,7 +379,9 @@ export class SearchSession {
   async startFinal(point: PoolPoint, choices: FinalChoices): Promise<void> {
     const fc = this.finalController;
     if (!fc) {
-      this.fail('final training is not available for this run (it is imported, or still opening)');
+      this.fail(this.lockNote
+        ? 'final training is not available in this tab: another tab of this browser drives this run, so start it there'
+        : 'final training is not available for this run (it is imported, or still opening)');
       return;
     }
     await this.guard(async () => fc.request(point, choices));

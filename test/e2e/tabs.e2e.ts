@@ -78,7 +78,7 @@ describe('several tabs', () => {
     await second.goto('/');
     await second.getByTestId('resume-run').click({ timeout: 60_000 });
     await expect.poll(() => second.getByTestId('run-status').textContent(), { timeout: 60_000 }).toMatch(/Read-only/);
-    await expect.poll(() => second.getByTestId('lock-note').textContent()).toMatch(/Another tab of this browser is running this search/);
+    await expect.poll(() => second.getByTestId('lock-note').textContent()).toMatch(/open in another tab of this browser, which drives it \(its search and final trainings\)/);
     expect(await second.getByTestId('pause-button').count()).toBe(0);
     // Live: the second tab reads what the first one saves (its training clock moves on).
     await expect.poll(() => second.getByTestId('run-status').textContent(), { timeout: 120_000 }).not.toMatch(/· 0 s of training/);
