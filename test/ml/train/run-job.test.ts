@@ -150,6 +150,18 @@ describe('runJob', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('records its best validation accuracy as bestValAcc, never its test accuracy', async () => {
+    // A test split of 7 mislabelled examples: its accuracy (k/7) cannot match a validation accuracy (j/8) in (0, 1).
+    const t = syntheticSplit(7, 8, 8, 1, 3, 8);
+    const withTest: Dataset = { ...dataset, test: { ...t, labels: t.labels.map((y) => (y + 1) % 3) } };
+    const before = tf.memory().numTensors;
+    const seed = await runJob({ job: job('b1', 'seed_train', seedDesc), preset, dataset: withTest, initWeights: null, parentDesc: null });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(seed.result).toMatchObject({ testCount: 7, testSource: 'test' });
+    expect(seed.result.testAcc).not.toBe(seed.result.bestValAcc);
+    expect(seed.result.bestValAcc).toBe(Math.max(...seed.result.history.map((m) => m.valAcc)));
+  });
+
   it('scales the batch size by job.batchSizeScale', async () => {
     const full = makePreset('tiny', { seed: 5, initNodeChannels: 4, stemMultiplier: 1, examplesPerClass: 12,
       seedTrain: { ...phase, maxBatchesPerEpoch: undefined } });
