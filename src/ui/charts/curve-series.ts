@@ -27,6 +27,24 @@ export function curveColor(jobId: string): string {
   return CURVE_COLORS[k % CURVE_COLORS.length] ?? '#3b6fb6';
 }
 
+/** One job's line on a curve chart (uPlot series options): its name and the colour of its job number. */
+export interface CurveLine {
+  label: string;
+  stroke: string;
+  dash: number[] | undefined;
+  spanGaps: true;
+  points: { show: true; size: number };
+}
+
+/**
+ * The lines of a curve chart for jobs `ids` (in the chart's series order), named by `nameOf`; accuracy lines
+ * (`percent`) dashed. A line's colour comes from its job's number, never from its place among the series, so
+ * a job keeps its colour when older jobs are trimmed or the page reloads.
+ */
+export function curveSeries(ids: readonly string[], nameOf: (id: string) => string, percent: boolean): CurveLine[] {
+  return ids.map((id) => ({ label: nameOf(id), stroke: curveColor(id), dash: percent ? [4, 3] : undefined, spanGaps: true, points: { show: true, size: 4 } }));
+}
+
 /** A stored job's curve: its history per epoch (loss and validation accuracy at each epoch's end). */
 export interface StoredCurve {
   jobId: string;

@@ -3,7 +3,7 @@
 // per job that stays the same.
 import { describe, expect, it } from 'vitest';
 import type { LiveJob } from '../../../src/runtime/run-controller.ts';
-import { addSamples, addStored, alignedData, curveColor, CURVE_COLORS, jobsOf, type CurveStore } from '../../../src/ui/charts/curve-series.ts';
+import { addSamples, addStored, alignedData, curveColor, CURVE_COLORS, curveSeries, jobsOf, type CurveStore } from '../../../src/ui/charts/curve-series.ts';
 
 const job = (id: string, over: Partial<LiveJob> = {}): LiveJob => ({ jobId: id, epoch: 1, epochs: 2, batch: 1, batches: 4, loss: 2, startedAt: 0, updatedAt: 1, history: [], ...over });
 const metrics = (epoch: number, valAcc: number) => ({ epoch, trainLoss: 1.5, trainAcc: 0.4, valLoss: 1.6, valAcc, lr: 0.1, seconds: 1 });
@@ -32,6 +32,18 @@ describe('curve series', () => {
     const store: CurveStore = new Map();
     for (let i = 6; i >= 1; i--) addSamples(store, { [`r-j000${i}`]: job(`r-j000${i}`) }, 4);
     expect(jobsOf(store)).toEqual(['r-j0003', 'r-j0004', 'r-j0005', 'r-j0006']);
+  });
+
+  it('colours each chart line by its job number, not by its place among the lines', () => {
+    const ids = ['run-a-j0005', 'run-a-j0006', 'run-a-j0007'];
+    const lines = curveSeries(ids, (id) => `job ${id}`, false);
+    expect(lines.map((l) => l.stroke)).toEqual(ids.map(curveColor));
+    expect(lines.map((l) => l.label)).toEqual(ids.map((id) => `job ${id}`));
+    // Older jobs trimmed away: the remaining ones keep their colours.
+    expect(curveSeries(ids.slice(1), String, true).map((l) => l.stroke)).toEqual(ids.slice(1).map(curveColor));
+    expect(lines[0]?.stroke).not.toBe(CURVE_COLORS[0]);
+    expect(curveSeries(ids, String, true)[0]?.dash).toEqual([4, 3]);
+    expect(lines[0]?.dash).toBeUndefined();
   });
 
   it('gives a job the same colour every time, and consecutive jobs different ones', () => {
