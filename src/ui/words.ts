@@ -56,6 +56,14 @@ export function cutoutWords(px: number): string {
 }
 
 /**
+ * The run's state as the run screen's status line opens it: "paused (not saved)" while a write failed (`fault`),
+ * else the scheduler's status, then why the run ended in words (`finishWords`) when it has a stored reason.
+ */
+export function runStateWords(status: string, finishReason: string | null, fault: boolean): string {
+  return `${fault ? 'paused (not saved)' : status}${finishReason ? ` — ${finishWords(finishReason)}` : ''}`;
+}
+
+/**
  * Why a run ended, as a sentence, from the reason the scheduler stored ("maxPoolSize: the pool has 4 points
  * ≥ 4" → "It reached its limit of 4 models."). Reasons start with the rule's name (src/core/scheduler/stop-rules.ts,
  * src/core/scheduler/scheduler.ts); an unknown one is shown without its rule name.

@@ -2,7 +2,7 @@
 // stored run's status, with no rule or field name of the code left in them.
 import { describe, expect, it } from 'vitest';
 import { stopReason } from '../../src/core/scheduler/stop-rules.ts';
-import { cutoutWords, finishWords, jobName, macroWords, pointName, storedStatusWord } from '../../src/ui/words.ts';
+import { cutoutWords, finishWords, jobName, macroWords, pointName, runStateWords, storedStatusWord } from '../../src/ui/words.ts';
 
 describe('plain words', () => {
   it('turns every stored stop reason into a sentence without the rule name', () => {
@@ -20,6 +20,15 @@ describe('plain words', () => {
     expect(finishWords('imported')).toMatch(/^Imported from a file/);
     expect(finishWords('someRule: a detail')).toBe('a detail');
     for (const r of [bySize, byTime, byCost, 'stop: stopped by the user']) expect(finishWords(r)).not.toMatch(/max[A-Z]|stop:|≥/);
+  });
+
+  it('opens the run screen\'s status line with the state and why the run ended in words, never the stored reason', () => {
+    const reason = 'maxPoolSize: the pool has 4 points ≥ 4';
+    expect(runStateWords('finished', reason, false)).toBe('finished — It reached its limit of 4 models.');
+    expect(runStateWords('stopped', 'stop: stopped by the user', false)).toBe('stopped — You stopped it.');
+    expect(runStateWords('running', null, false)).toBe('running');
+    expect(runStateWords('running', null, true)).toBe('paused (not saved)');
+    expect(runStateWords('finished', reason, false)).not.toContain('maxPoolSize');
   });
 
   it('writes macro shapes, names and cutout in words', () => {
