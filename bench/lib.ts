@@ -28,8 +28,11 @@ export function numFlag(name: string, fallback: number): number {
 
 export type { ArchName } from './measure.ts';
 
+/** The throughput figure's architectures plus the search phase's (grown.json with a candidate node). */
+export type ReferenceArchName = ArchName | 'search';
+
 /** The reference architectures; the bundled GPU script passes their folder with --archs. */
-export function loadReferenceArch(name: ArchName): ModelDesc {
+export function loadReferenceArch(name: ReferenceArchName): ModelDesc {
   const dir = flag('archs', join(HERE, 'reference-archs'));
   return validateDesc(JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')));
 }

@@ -1,5 +1,5 @@
 // A plain TF.js layers model of a model description (the baseline of the throughput figure): the same
-// anatomy as src/ml (stems, pre-processing, sum/multi nodes, cell projection, GAP, linear head) written with
+// anatomy as src/ml (stems, pre-processing, sum/multi/candidate nodes, cell projection, GAP, linear head) written with
 // stock tf.layers, trained with model.trainOnBatch and TF's own SGD with momentum.
 
 import * as tf from '@tensorflow/tfjs';
@@ -13,37 +13,42 @@ function apply(layer: tf.layers.Layer, x: T | T[]): T {
   return layer.apply(x) as T;
 }
 
-const bn = (x: T): T => apply(L.batchNormalization({ axis: 3, momentum: 0.9, epsilon: 1e-5 }), x);
+/**
+ * Batch norm; `affine` false (the candidate's branches, as in src/ml) freezes scale 1 and offset 0 instead of
+ * dropping them: tf.layers' batch norm without them fails in training (it reads the absent gamma).
+ */
+const bn = (x: T, affine = true): T =>
+  apply(L.batchNormalization({ axis: 3, momentum: 0.9, epsilon: 1e-5, trainable: affine }), x);
 const relu = (x: T): T => apply(L.reLU(), x);
 const conv1x1 = (x: T, c: number, stride = 1): T =>
   apply(L.conv2d({ filters: c, kernelSize: 1, strides: stride, padding: 'same', useBias: false }), x);
 
 /** Depthwise k×k (dilated) → pointwise → BN. TF refuses stride 2 with dilation 2, so that case subsamples after. */
-function dwPwBn(x: T, c: number, k: number, stride: Stride, dilation: number): T {
+function dwPwBn(x: T, c: number, k: number, stride: Stride, dilation: number, affine: boolean): T {
   const both = stride > 1 && dilation > 1;
   let y = apply(L.depthwiseConv2d({ kernelSize: k, strides: both ? 1 : stride, dilationRate: dilation, padding: 'same', useBias: false }), relu(x));
   if (both) y = apply(L.maxPooling2d({ poolSize: 1, strides: stride, padding: 'same' }), y);
-  return bn(conv1x1(y, c));
+  return bn(conv1x1(y, c), affine);
 }
 
 /** ReLU → two stride-2 1×1 convs, the second on the input shifted by one pixel → concat → BN. */
-function factorizedReduce(x: T, cOut: number): T {
+function factorizedReduce(x: T, cOut: number, affine = true): T {
   const r = relu(x);
   const a = conv1x1(r, Math.floor(cOut / 2), 2);
   const shifted = apply(L.zeroPadding2d({ padding: [[0, 1], [0, 1]] }), apply(L.cropping2D({ cropping: [[1, 0], [1, 0]] }), r));
   const b = conv1x1(shifted, cOut - Math.floor(cOut / 2), 2);
-  return bn(apply(L.concatenate({ axis: 3 }), [a, b]));
+  return bn(apply(L.concatenate({ axis: 3 }), [a, b]), affine);
 }
 
-function primitive(x: T, op: PrimitiveName, c: number, stride: Stride): T {
+function primitive(x: T, op: PrimitiveName, c: number, stride: Stride, affine = true): T {
   switch (op) {
     case 'max_pool_3x3': return apply(L.maxPooling2d({ poolSize: 3, strides: stride, padding: 'same' }), x);
     case 'avg_pool_3x3': return apply(L.averagePooling2d({ poolSize: 3, strides: stride, padding: 'same' }), x);
-    case 'skip_connect': return stride === 1 ? x : factorizedReduce(x, c);
-    case 'sep_conv_3x3': return dwPwBn(dwPwBn(x, c, 3, stride, 1), c, 3, 1, 1);
-    case 'sep_conv_5x5': return dwPwBn(dwPwBn(x, c, 5, stride, 1), c, 5, 1, 1);
-    case 'dil_conv_3x3': return dwPwBn(x, c, 3, stride, 2);
-    case 'dil_conv_5x5': return dwPwBn(x, c, 5, stride, 2);
+    case 'skip_connect': return stride === 1 ? x : factorizedReduce(x, c, affine);
+    case 'sep_conv_3x3': return dwPwBn(dwPwBn(x, c, 3, stride, 1, affine), c, 3, 1, 1, affine);
+    case 'sep_conv_5x5': return dwPwBn(dwPwBn(x, c, 5, stride, 1, affine), c, 5, 1, 1, affine);
+    case 'dil_conv_3x3': return dwPwBn(x, c, 3, stride, 2, affine);
+    case 'dil_conv_5x5': return dwPwBn(x, c, 5, stride, 2, affine);
     default: throw new Error(`plain layers baseline: primitive ${op} is not supported (reference architectures use the canonical space)`);
   }
 }
@@ -61,7 +66,13 @@ function node(states: T[], n: NodeDesc, c: number, where: string): T {
     const outs = n.choices.map((ch) => primitive(at(ch.input), ch.op, c, ch.stride));
     return bn(conv1x1(outs.length === 1 ? (outs[0] as T) : apply(L.concatenate({ axis: 3 }), outs), c));
   }
-  throw new Error(`${where}: a candidate node has no plain-layers equivalent (use a finalised description)`);
+  // The search phase's candidate: every (input, primitive) branch with non-affine batch norm, summed. tf.layers
+  // has no layer for the α weights or the stop-gradient/stop-forward gates, so the baseline leaves them out
+  // (it dispatches slightly fewer kernels than the real candidate would).
+  const branches = n.inputs.flatMap((input, j) => n.primitives.filter((op) => op !== 'none')
+    .map((op) => primitive(at(input), op, c, n.strides[j] ?? 1, false)));
+  if (branches.length === 0) throw new Error(`${where}: a candidate with only 'none' has no plain-layers equivalent`);
+  return sum(branches);
 }
 
 function cell(plan: CellPlan, x0: T, x1: T): T {
