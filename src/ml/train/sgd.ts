@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedWeights, WeightSpec } from '../../core/weights.ts';
 import { weightValues } from '../../core/weights.ts';
 import { readWeightsAsync } from '../weights/weights-io.ts';
+import { SGD_STEP, useFused } from '../kernels/fused/register.ts';
 import { sumAll } from '../ops/sum.ts';
 
 export interface SgdConfig {
@@ -44,6 +45,43 @@ export class Sgd {
   step(grads: tf.NamedTensorMap, lr: number): void {
     const live = this.params.filter((p) => grads[p.variable.name] !== undefined);
     if (live.length === 0) return;
+    if (useFused(SGD_STEP)) this.fusedStep(live, grads, lr);
+    else this.compositeStep(live, grads, lr);
+    this.steps++;
+  }
+
+  /**
+   * The step as one kernel over every parameter (kernels/fused/sgd-step.ts) where the composite below
+   * dispatches about nine per parameter. All parameters get a buffer on the first step, so either every
+   * live parameter has one or none has.
+   */
+  private fusedStep(live: SgdParam[], grads: tf.NamedTensorMap, lr: number): void {
+    const { momentum, weightDecay, gradClip } = this.config;
+    const hasBuffers = live.every((p) => this.buffers.has(p.path));
+    if (!hasBuffers && live.some((p) => this.buffers.has(p.path))) {
+      this.compositeStep(live, grads, lr);
+      return;
+    }
+    tf.tidy(() => {
+      const inputs: tf.NamedTensorMap = {};
+      live.forEach((p, i) => {
+        inputs[`g${i}`] = grads[p.variable.name] as tf.Tensor;
+        inputs[`w${i}`] = p.variable;
+        if (hasBuffers) inputs[`b${i}`] = this.buffers.get(p.path) as tf.Variable;
+      });
+      const attrs = { count: live.length, lr, momentum, weightDecay, gradClip, hasBuffers };
+      const out = tf.engine().runKernel(SGD_STEP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      live.forEach((p, i) => {
+        const nb = out[live.length + i] as tf.Tensor;
+        const buf = this.buffers.get(p.path);
+        if (buf) buf.assign(nb);
+        else this.buffers.set(p.path, tf.variable(nb, false));
+        p.variable.assign(out[i] as tf.Tensor);
+      });
+    });
+  }
+
+  private compositeStep(live: SgdParam[], grads: tf.NamedTensorMap, lr: number): void {
     const { momentum, weightDecay, gradClip } = this.config;
     tf.tidy(() => {
       const gs = live.map((p) => grads[p.variable.name] as tf.Tensor);
@@ -64,7 +102,6 @@ export class Sgd {
         p.variable.assign(tf.sub(p.variable, tf.mul(b, lr)));
       });
     });
-    this.steps++;
   }
 
   /** Reads the momentum buffers asynchronously (see readWeightsAsync for why not synchronously). */

@@ -7,15 +7,18 @@ import type { KernelFunc } from '@tensorflow/tfjs';
 import type { KernelArgs } from '../cpu/cpu-kernel.ts';
 import { batchNormTrainCpu, batchNormTrainGradCpu } from './batch-norm-cpu.ts';
 import { batchNormTrainGradWebgpu, batchNormTrainWebgpu } from './batch-norm-webgpu.ts';
+import { sgdStepCpu, sgdStepWebgpu } from './sgd-step.ts';
 
 export const BN_TRAIN = 'PetridishBatchNormTrain';
 export const BN_TRAIN_GRAD = 'PetridishBatchNormTrainGrad';
+export const SGD_STEP = 'PetridishSgdStep';
 
 type Impl = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 const KERNELS: Record<string, Partial<Record<'cpu' | 'webgpu', Impl>>> = {
   [BN_TRAIN]: { cpu: batchNormTrainCpu, webgpu: batchNormTrainWebgpu as unknown as Impl },
   [BN_TRAIN_GRAD]: { cpu: batchNormTrainGradCpu, webgpu: batchNormTrainGradWebgpu as unknown as Impl },
+  [SGD_STEP]: { cpu: sgdStepCpu, webgpu: sgdStepWebgpu as unknown as Impl },
 };
 
 let enabled = true;
