@@ -4,10 +4,12 @@
 // compute-shader dispatches are counted as well (kernels/gpu-dispatches.ts). Counts, not timings: they do not
 // depend on the machine's load.
 // Usage: npx tsx bench/kernel-count.ts [--backends cpu,webgpu] [--archs-list seed,grown,search] [--batch 8]
-//   [--steps 2] [--top 10]
+//   [--steps 2] [--top 10] [--fused on|off]
+// --fused off counts our step with the stock composites (batch norm, SGD) instead of the fused kernels.
 
 import * as tf from '@tensorflow/tfjs';
 import type { ModelDesc } from '../src/core/space/model-desc.ts';
+import { setFusedTraining } from '../src/ml/kernels/fused/register.ts';
 import { buildNetwork } from '../src/ml/model/network.ts';
 import { trainPhase } from '../src/ml/train/train.ts';
 import { countGpuDispatches, type DispatchCounter } from './kernels/gpu-dispatches.ts';
@@ -98,6 +100,10 @@ async function main(): Promise<void> {
   const batch = numFlag('batch', 8);
   const steps = numFlag('steps', 2);
   const k = numFlag('top', 10);
+  const fused = flag('fused', 'on');
+  if (fused !== 'on' && fused !== 'off') throw new Error(`--fused: expected on or off, got ${fused}`);
+  setFusedTraining(fused === 'on');
+  console.log(`ours with the ${fused === 'on' ? 'fused kernels' : 'stock composites'} (--fused ${fused})`);
   const archs = flag('archs-list', 'seed,grown,search').split(',') as ReferenceArchName[];
   const rows: Record<string, unknown>[] = [];
   const table: string[] = ['| backend | architecture | ours kernels | plain kernels | ratio | ours dispatches | plain dispatches | ratio |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
@@ -122,7 +128,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${table.join('\n')}`);
-  console.log(`saved ${saveResult(flag('name', 'kernel-count'), { webgpuNote, rows })}`);
+  console.log(`saved ${saveResult(flag('name', 'kernel-count'), { webgpuNote, fused, rows })}`);
 }
 
 main().then(() => process.exit(0), (e: unknown) => {
