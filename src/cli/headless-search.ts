@@ -127,7 +127,11 @@ class InMemoryRun {
   }
 
   private start(job: Job): void {
-    const p = this.runOne(job).finally(() => this.inflight.delete(job.id));
+    // A retry has the failed job's id and starts inside the failed run's own end (its jobFailed event): only
+    // the run that is still the map's entry may remove it, or the retry would no longer be waited for.
+    const p: Promise<void> = this.runOne(job).finally(() => {
+      if (this.inflight.get(job.id) === p) this.inflight.delete(job.id);
+    });
     this.inflight.set(job.id, p);
   }
 
