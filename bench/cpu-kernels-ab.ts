@@ -8,39 +8,10 @@
 
 import type { ModelDesc } from '../src/core/space/model-desc.ts';
 import { registerFastCpuKernels, restoreStockCpuKernels } from '../src/ml/kernels/cpu/register.ts';
-import { buildNetwork } from '../src/ml/model/network.ts';
-import { trainPhase } from '../src/ml/train/train.ts';
 import { flag, loadReferenceArch, numFlag, saveResult, useBackend } from './lib.ts';
-import { recipe, syntheticPhase } from './step-timers.ts';
-
-interface Speed {
-  wallImgPerSec: number;
-  cpuImgPerSec: number;
-}
+import { oursStepSpeed as stepSpeed } from './step-timers.ts';
 
 const atSize = (desc: ModelDesc, size: number): ModelDesc => ({ ...desc, input: { ...desc.input, height: size, width: size } });
-
-async function stepSpeed(desc: ModelDesc, batch: number, steps: number): Promise<Speed> {
-  const data = syntheticPhase(desc, batch * (steps + 1) + 8);
-  const net = buildNetwork(desc, { seed: 1 });
-  const opts = { seed: 1, l1Alpha: 0, augment: { pad: 0, flip: false } };
-  const timed = async (n: number): Promise<{ wall: number; cpu: number }> => {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await trainPhase(net, data, recipe(batch, n), opts);
-    const c = process.cpuUsage(c0);
-    return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
-  };
-  try {
-    await timed(1);
-    const one = await timed(1);
-    const many = await timed(steps + 1);
-    const images = batch * steps;
-    return { wallImgPerSec: images / Math.max(many.wall - one.wall, 1e-6), cpuImgPerSec: images / Math.max(many.cpu - one.cpu, 1e-6) };
-  } finally {
-    net.dispose();
-  }
-}
 
 async function main(): Promise<void> {
   await useBackend('cpu');
