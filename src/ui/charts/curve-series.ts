@@ -94,8 +94,12 @@ export function addSamples(store: CurveStore, live: Record<string, LiveJob>, kee
 /** Adds the stored curves of jobs not in the store yet (finished before this page saw them). */
 export function addStored(store: CurveStore, stored: readonly StoredCurve[], keepJobs = 6): boolean {
   let changed = false;
+  // Only the curves that survive the trim are added: adding one that trim then drops would report a change on
+  // every call, and a chart that redraws on each change would never settle.
+  const ids = new Set([...store.keys(), ...stored.filter((c) => c.history.length > 0).map((c) => c.jobId)]);
+  const kept = new Set([...ids].sort((a, b) => orderOf(a) - orderOf(b)).slice(-keepJobs));
   for (const c of stored) {
-    if (store.has(c.jobId) || c.history.length === 0) continue;
+    if (store.has(c.jobId) || c.history.length === 0 || !kept.has(c.jobId)) continue;
     store.set(c.jobId, c.history.map((h) => ({ x: h.epoch, loss: Number.isFinite(h.trainLoss) ? h.trainLoss : null, valAcc: h.valAcc })));
     changed = true;
   }

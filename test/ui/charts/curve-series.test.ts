@@ -53,3 +53,15 @@ describe('curve series', () => {
     expect(curveColor('run-a-f0001')).toBe(curveColor('run-a-f0001'));
   });
 });
+
+describe('addStored with more finished jobs than the chart keeps', () => {
+  it('adds only the latest ones and reports no change when called again with the same curves', () => {
+    const m = (epoch: number) => ({ epoch, trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: 0.5, seconds: 1 });
+    const stored = Array.from({ length: 10 }, (_, i) => ({ jobId: `r-j${String(i + 1).padStart(4, '0')}`, history: [m(1)] }));
+    const store: CurveStore = new Map();
+    expect(addStored(store, stored as never, 6)).toBe(true);
+    expect(jobsOf(store)).toEqual(['r-j0005', 'r-j0006', 'r-j0007', 'r-j0008', 'r-j0009', 'r-j0010']);
+    // A chart redraws on every reported change; re-adding dropped curves would loop forever.
+    expect(addStored(store, stored as never, 6)).toBe(false);
+  });
+});
