@@ -52,6 +52,21 @@ function fromWire(c: WireCheckpoint): TrainCheckpoint {
   return out;
 }
 
+/**
+ * A `beforeBatch` hook that yields to the event loop once YIELD_MS have passed since the last yield. On the cpu
+ * backend a job's batches never wait on anything, so without it a cancel message (and the page's other calls)
+ * would only be read when the job ends.
+ */
+const YIELD_MS = 100;
+function yieldNowAndThen(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < YIELD_MS) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    last = performance.now();
+  };
+}
+
 const api: TrainerWorkerApi = {
   init(opts?: WorkerInitOptions): Promise<BackendInfo> {
     backend ??= selectBackend(opts?.order ? { order: opts.order } : undefined);
@@ -75,6 +90,7 @@ const api: TrainerWorkerApi = {
       parentDesc: req.parentDesc,
       resume: req.resume ? fromWire(req.resume) : undefined,
       checkpointIntervalMs: req.checkpointIntervalMs,
+      beforeBatch: yieldNowAndThen(),
       shouldStop: () => {
         batches++;
         if (req.crashAfterBatches !== undefined && batches > req.crashAfterBatches) {

@@ -32,6 +32,8 @@ export interface RunJobInput {
   parentDesc: ModelDesc | null;
   resume?: TrainCheckpoint;
   shouldStop?: () => boolean;
+  /** Awaited before each training batch (see TrainOptions.beforeBatch). */
+  beforeBatch?: () => Promise<void>;
   onProgress?: (p: TrainProgress) => void;
   onCheckpoint?: (c: TrainCheckpoint) => void | Promise<void>;
   /** Clock (milliseconds) for the progress throttle, checkpoint interval and epoch timings; Date.now unless injected (tests). */
@@ -43,12 +45,12 @@ export interface RunJobInput {
 }
 
 /** What the caller of a job (the worker, or a test) hands to the trainer: stop, progress, checkpoints, resume and clock. */
-type TrainerHooks = Pick<TrainOptions, 'shouldStop' | 'onProgress' | 'onCheckpoint' | 'checkpointIntervalMs' | 'resume' | 'now' | 'progressIntervalMs'>;
+type TrainerHooks = Pick<TrainOptions, 'shouldStop' | 'beforeBatch' | 'onProgress' | 'onCheckpoint' | 'checkpointIntervalMs' | 'resume' | 'now' | 'progressIntervalMs'>;
 
 /** The job input's hooks into the trainer (every job kind passes them through unchanged). */
 export function trainerHooksOf(input: RunJobInput): TrainerHooks {
-  const { shouldStop, onProgress, onCheckpoint, checkpointIntervalMs, resume, now, progressIntervalMs } = input;
-  return { shouldStop, onProgress, onCheckpoint, checkpointIntervalMs, resume, now, progressIntervalMs };
+  const { shouldStop, beforeBatch, onProgress, onCheckpoint, checkpointIntervalMs, resume, now, progressIntervalMs } = input;
+  return { shouldStop, beforeBatch, onProgress, onCheckpoint, checkpointIntervalMs, resume, now, progressIntervalMs };
 }
 
 export interface RunJobOutput {

@@ -58,6 +58,12 @@ export interface TrainOptions {
   /** Overrides recipe.batchSize (a retry runs smaller batches). */
   batchSize?: number;
   shouldStop?: () => boolean;
+  /**
+   * Awaited before each training batch, ahead of `shouldStop`. On the cpu backend a job never waits on the
+   * event loop by itself, so a worker passes a function that yields to it now and then: that is how a cancel
+   * message reaches `shouldStop` at the next batch instead of at the job's end.
+   */
+  beforeBatch?: () => Promise<void>;
   onProgress?: (p: TrainProgress) => void;
   /** Receives every checkpoint: at each epoch's end, and inside an epoch once `checkpointIntervalMs` passed. */
   onCheckpoint?: (c: TrainCheckpoint) => void | Promise<void>;
@@ -198,6 +204,7 @@ async function trainEpoch(ctx: EpochContext, e: number, lr: number, start?: Epoc
   let lastReport = now();
   for (const [i, [s, end]] of ranges.entries()) {
     const b = first + i;
+    if (opts.beforeBatch) await opts.beforeBatch();
     checkStop(opts);
     const batch = makeBatch(data, order.subarray(s, end), augment);
     let out: tf.Tensor1D;

@@ -69,6 +69,30 @@ describe('trainPhase', () => {
     expect(calls).toBe(6);
   });
 
+  it('awaits beforeBatch before each batch, so a cancel that arrives on the event loop stops the next batch', async () => {
+    // A cancel delivered as a macrotask (as a worker's message is) is only seen if the trainer yields to the
+    // event loop between batches; beforeBatch is that yield.
+    let cancelled = false;
+    let yields = 0;
+    let batchesAfterCancel = 0;
+    await leakFree(async (net) => {
+      const p = trainPhase(net, data, recipe, {
+        ...base,
+        beforeBatch: async () => {
+          yields++;
+          if (yields === 3) setTimeout(() => { cancelled = true; }, 0);
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        },
+        shouldStop: () => {
+          if (cancelled) batchesAfterCancel++;
+          return cancelled;
+        },
+      });
+      await expect(p).rejects.toBeInstanceOf(JobCancelledError);
+    });
+    expect([yields, batchesAfterCancel]).toEqual([3, 1]);
+  });
+
   it('throws NanLossError naming the epoch and batch', async () => {
     await leakFree(async (net) => {
       let steps = 0;
