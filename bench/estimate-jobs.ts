@@ -1,0 +1,84 @@
+// The time estimate's per-job prices against real jobs, for presets whose whole run is too long to time
+// here (`standard` stops at 4 h; `paper` would take years on a CPU). The page's estimate of a search is a sum
+// of per-job prices (src/core/budget/estimate.ts: epochs × (training steps + validation steps) + a test pass +
+// the device's per-job overhead, each step priced by the measured cost model), and the step counts are exact
+// by construction, so each real job's time against its price says how far the whole estimate can be off.
+//
+// It measures the device as the page does (≤ 30 s), prints the preset's whole-run estimate, then runs the
+// preset's real search with the headless runner for `--minutes` and prices every job that finished on the
+// network it really trained (the parent with the candidate inserted for a search job). `--truncate N` keeps
+// the preset's networks, batch sizes and data but cuts every phase to one epoch of N batches and N batches
+// of validation, for presets whose single job takes hours.
+// Usage: npx tsx bench/estimate-jobs.ts --preset standard --minutes 40 [--truncate 0] [--backend cpu] [--dataset mnist]
+
+import { estimateSearch, jobSeconds, describeEstimate, testExamplesOf } from '../src/core/budget/estimate.ts';
+import { networkSize } from '../src/core/budget/cost-model.ts';
+import { insertCandidate } from '../src/core/space/grow.ts';
+import { makePreset } from '../src/core/presets.ts';
+import type { PresetName, PhaseRecipe } from '../src/core/training/training-config.ts';
+import type { Job } from '../src/core/search-types.ts';
+import { loadDatasetFromDisk } from '../src/cli/load-dataset.ts';
+import { runHeadlessSearch } from '../src/cli/headless-search.ts';
+import { summarizeDataset } from '../src/data/dataset.ts';
+import { measureDevice } from '../src/ml/train/measure-device.ts';
+import { flag, numFlag, saveResult, useBackend, machine } from './lib.ts';
+import { loadavg } from 'node:os';
+
+const la = (): number => loadavg()[0] ?? 0;
+
+interface Row { jobId: string; kind: string; madd: number; layers: number; estimated: number; real: number; ratio: number }
+
+async function main(): Promise<void> {
+  const backend = await useBackend(flag('backend', 'cpu'));
+  const name = flag('preset', 'standard') as PresetName;
+  const minutes = numFlag('minutes', 40);
+  const truncate = flag('truncate', '') === '' ? 0 : numFlag('truncate', 1);
+  const cut: Partial<PhaseRecipe> | undefined = truncate > 0 ? { epochs: 1, maxBatchesPerEpoch: truncate } : undefined;
+  const full = makePreset(name, {});
+  const preset = makePreset(name, {
+    maxSeconds: minutes * 60,
+    ...(cut ? {
+      seedTrain: { ...cut, maxValExamples: truncate * full.seedTrain.batchSize },
+      search: { ...cut, maxValExamples: truncate * full.search.batchSize },
+      postTrain: { ...cut, maxValExamples: truncate * full.postTrain.batchSize },
+      testExamples: truncate * full.seedTrain.batchSize,
+    } : {}),
+  });
+  const dataset = loadDatasetFromDisk(flag('dataset', 'mnist'));
+  const summary = summarizeDataset(dataset);
+  const load0 = la();
+  const model = await measureDevice({ shape: summary.shape, numClasses: summary.numClasses, space: preset.space, backend });
+  const whole = estimateSearch(full, summary, model, 1);
+  console.log(`${backend}: measured in ${model.measuredSeconds.toFixed(1)} s${model.partial ? ' (partly inferred)' : ''} (load average ${load0.toFixed(1)})`);
+  console.log(`preset ${name}, one worker: the page would say ${describeEstimate(whole)} (${(whole.uncappedSeconds / 3600).toFixed(1)} h without its time limit; ${whole.seedJobs} seeds, ${whole.grownPairs} grown pairs)`);
+  console.log(`running the ${truncate > 0 ? `truncated (1 epoch × ${truncate} batches per phase) ` : ''}${name} search for ${minutes} min, one worker, and pricing each finished job`);
+
+  const jobs = new Map<string, Job>();
+  const rows: Row[] = [];
+  const recipeOf = (kind: string): PhaseRecipe => (kind === 'seed_train' ? preset.seedTrain : kind === 'search' ? preset.search : preset.postTrain);
+  await runHeadlessSearch({
+    dataset, preset, strategy: 'petridish', workers: 1, tickMs: 1000,
+    onJobStart: (job) => { jobs.set(job.id, structuredClone(job)); },
+    onJobEnd: (record) => {
+      const job = jobs.get(record.jobId);
+      if (!job || record.outcome !== 'done') {
+        console.log(`${record.jobId} ${record.kind} ${record.outcome} after ${((record.endedAt - record.startedAt) / 1000).toFixed(0)} s (not priced)`);
+        return;
+      }
+      const size = networkSize(job.kind === 'search' ? insertCandidate(job.desc, preset.space) : job.desc);
+      const testExamples = job.kind === 'search' ? 0 : testExamplesOf(preset, summary);
+      const estimated = jobSeconds(model, preset, summary, recipeOf(job.kind), size, testExamples).seconds;
+      const real = (record.endedAt - record.startedAt) / 1000;
+      const row = { jobId: record.jobId, kind: job.kind, madd: size.madd, layers: size.layers, estimated, real, ratio: real / estimated };
+      rows.push(row);
+      console.log(`${row.jobId} ${row.kind}: ${(size.madd / 1e6).toFixed(2)} M MAdd, ${size.layers} layers; estimated ${estimated.toFixed(0)} s, real ${real.toFixed(0)} s: real / estimate = ${row.ratio.toFixed(2)} (load average ${la().toFixed(1)})`);
+    },
+  });
+  const sumReal = rows.reduce((a, r) => a + r.real, 0);
+  const sumEst = rows.reduce((a, r) => a + r.estimated, 0);
+  const worst = rows.reduce((a, r) => Math.max(a, r.ratio, 1 / r.ratio), 0);
+  console.log(`${rows.length} jobs priced: real ${sumReal.toFixed(0)} s against estimated ${sumEst.toFixed(0)} s, real / estimate = ${(sumReal / Math.max(1e-9, sumEst)).toFixed(2)}; worst single job off by ${worst.toFixed(2)}× (load average ${la().toFixed(1)} at the end)`);
+  saveResult(`estimate-jobs-${backend}-${name}${truncate > 0 ? `-t${truncate}` : ''}`, { machine: machine(), backend, preset: name, minutes, truncate, model, whole, rows, sumReal, sumEst, load0, load1: la() });
+}
+
+void main();
