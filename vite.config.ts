@@ -10,7 +10,7 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
     // check-model.html: a test-only page that loads an exported model with plain tf.loadLayersModel.
-    // bench.html: the browser throughput bench page (bench/browser.ts drives it).
+    // bench.html: the browser throughput bench page (bench/throughput/browser.ts drives it).
     rollupOptions: { input: { main: 'index.html', checkModel: 'check-model.html', bench: 'bench.html' } },
   },
   server: { port: 5173, strictPort: false },

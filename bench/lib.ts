@@ -10,7 +10,7 @@ import type { ModelDesc } from '../src/core/space/model-desc.ts';
 import { validateDesc } from '../src/core/space/validate-desc.ts';
 import { registerFastCpuKernels } from '../src/ml/kernels/cpu/register.ts';
 import { enableNodeWebgpu, nodeWebgpuFailureReason } from '../src/ml/node-webgpu.ts';
-import type { ArchName } from './measure.ts';
+import type { ArchName } from './throughput/measure.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -26,7 +26,7 @@ export function numFlag(name: string, fallback: number): number {
   return v;
 }
 
-export type { ArchName } from './measure.ts';
+export type { ArchName } from './throughput/measure.ts';
 
 /** The throughput figure's architectures plus the search phase's (grown.json with a candidate node). */
 export type ReferenceArchName = ArchName | 'search';

@@ -13,7 +13,7 @@ cd "$ROOT"
 xz_if_stale() { if [ "$2" -nt "$1" ]; then echo "prepare: keeping $2"; else xz -T2 -6 -c "$1" > "$2.tmp" && mv "$2.tmp" "$2"; fi; }
 
 # The bundle resolves dawn.node relative to itself (webgpu's index.js uses import.meta.url), hence dist/linux-x64.
-npx esbuild bench/throughput.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning \
+npx esbuild bench/throughput/throughput.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning \
   --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
   --outfile="$PACK/bench-gpu.mjs"
 xz_if_stale node_modules/webgpu/dist/linux-x64/dawn.node "$PACK/dist/linux-x64/dawn.node.xz"

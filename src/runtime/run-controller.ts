@@ -250,7 +250,7 @@ export class RunController {
 
   private async runOnWorker(job: Job): Promise<JobResult> {
     const request = await this.buildRequest(job);
-    // User Timing marks for bench/engine.ts (worker busy intervals, time to the first step after a reload).
+    // User Timing marks for bench/engine/engine.ts (worker busy intervals, time to the first step after a reload).
     let started = false;
     try {
       const outcome = await this.jobs.run(request, { epoch: 0, epochs: 0, history: request.resume?.history ?? [] }, {
@@ -327,7 +327,7 @@ export class RunController {
   }
 }
 
-/** Marks the first training step the page hears of (bench/engine.ts reads it). */
+/** Marks the first training step the page hears of (bench/engine/engine.ts reads it). */
 function firstStepMark(p: WorkerProgress): void {
   if (performance.getEntriesByName('petridish:first-step').length === 0) performance.mark('petridish:first-step', { detail: { jobId: p.jobId, batch: p.batch } });
 }

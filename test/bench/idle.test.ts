@@ -1,6 +1,6 @@
-// The worker idle fraction used by bench/engine.ts: gaps between jobs, overlaps counted once, unmatched starts left out.
+// The worker idle fraction used by bench/engine/engine.ts: gaps between jobs, overlaps counted once, unmatched starts left out.
 import { describe, expect, it } from 'vitest';
-import { idleFraction, type Mark } from '../../bench/idle.ts';
+import { idleFraction, type Mark } from '../../bench/engine/idle.ts';
 
 const m = (name: string, at: number, job: string): Mark => ({ name: `petridish:${name}`, at, detail: JSON.stringify(job) });
 

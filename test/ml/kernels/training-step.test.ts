@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recipe, syntheticPhase } from '../../../bench/step-timers.ts';
+import { recipe, syntheticPhase } from '../../../bench/throughput/step-timers.ts';
 import { validateDesc } from '../../../src/core/space/validate-desc.ts';
 import type { EpochMetrics } from '../../../src/core/search-types.ts';
 import type { NamedWeights } from '../../../src/core/weights.ts';

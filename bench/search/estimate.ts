@@ -1,16 +1,16 @@
 // The time estimate against the real run (Node): measure the device as the page does (≤ 30 s), estimate a
 // preset's search on MNIST, run that search with the headless runner, and print estimate, real time and
 // their ratio (the target: within a factor of two).
-// Usage: npx tsx bench/estimate.ts [--backend cpu] [--preset tiny] [--pool 4]
+// Usage: npx tsx bench/search/estimate.ts [--backend cpu] [--preset tiny] [--pool 4]
 
-import { estimateSearch } from '../src/core/budget/estimate.ts';
-import { makePreset } from '../src/core/presets.ts';
-import type { PresetName } from '../src/core/training/training-config.ts';
-import { loadDatasetFromDisk } from '../src/cli/load-dataset.ts';
-import { runHeadlessSearch } from '../src/cli/headless-search.ts';
-import { summarizeDataset } from '../src/data/dataset.ts';
-import { measureDevice } from '../src/ml/train/measure-device.ts';
-import { flag, numFlag, saveResult, useBackend } from './lib.ts';
+import { estimateSearch } from '../../src/core/budget/estimate.ts';
+import { makePreset } from '../../src/core/presets.ts';
+import type { PresetName } from '../../src/core/training/training-config.ts';
+import { loadDatasetFromDisk } from '../../src/cli/load-dataset.ts';
+import { runHeadlessSearch } from '../../src/cli/headless-search.ts';
+import { summarizeDataset } from '../../src/data/dataset.ts';
+import { measureDevice } from '../../src/ml/train/measure-device.ts';
+import { flag, numFlag, saveResult, useBackend } from '../lib.ts';
 
 async function main(): Promise<void> {
   const backend = await useBackend(flag('backend', 'cpu'));

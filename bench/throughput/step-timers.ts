@@ -2,12 +2,12 @@
 // synthetic phase), the plain tf.layers model of the same description, and a large matrix multiply.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../src/core/space/model-desc.ts';
-import type { PhaseRecipe } from '../src/core/training/training-config.ts';
-import { channelStats } from '../src/data/normalize.ts';
-import type { PhaseData } from '../src/ml/train/batches.ts';
-import { buildNetwork } from '../src/ml/model/network.ts';
-import { trainPhase } from '../src/ml/train/train.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
+import type { PhaseRecipe } from '../../src/core/training/training-config.ts';
+import { channelStats } from '../../src/data/normalize.ts';
+import type { PhaseData } from '../../src/ml/train/batches.ts';
+import { buildNetwork } from '../../src/ml/model/network.ts';
+import { trainPhase } from '../../src/ml/train/train.ts';
 import { buildPlainModel } from './plain-layers.ts';
 
 /** A phase of `examples` deterministic pseudo-random images of the description's input shape. */

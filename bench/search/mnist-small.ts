@@ -1,8 +1,8 @@
 // MNIST for the Node search benchmarks, downsampled to 14×14 (2×2 means) so a CPU-only search of many jobs
 // fits in minutes; the figures say so.
 
-import type { Dataset } from '../src/data/dataset.ts';
-import { loadDatasetFromDisk } from '../src/cli/load-dataset.ts';
+import type { Dataset } from '../../src/data/dataset.ts';
+import { loadDatasetFromDisk } from '../../src/cli/load-dataset.ts';
 
 export function mnist14(): Dataset {
   const full = loadDatasetFromDisk('mnist');

@@ -1,9 +1,9 @@
 // Throughput and utilisation in Node: images/second of the app's trainer and of a plain tf.layers model of
 // the same reference architecture on each backend (cpu, webgpu through Dawn), their ratio, and the step's
 // achieved FLOP/s as a fraction of the same backend's large matmul FLOP/s.
-// Usage: npx tsx bench/throughput.ts [--backends cpu,webgpu] [--batch 16] [--steps 3] [--matmul 512]
+// Usage: npx tsx bench/throughput/throughput.ts [--backends cpu,webgpu] [--batch 16] [--steps 3] [--matmul 512]
 
-import { flag, loadReferenceArch, nodeBackends, numFlag, saveResult, useBackend } from './lib.ts';
+import { flag, loadReferenceArch, nodeBackends, numFlag, saveResult, useBackend } from '../lib.ts';
 import { defaultSizes, measureBackend, type BackendMeasurement } from './measure.ts';
 
 async function main(): Promise<void> {

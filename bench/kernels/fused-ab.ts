@@ -2,12 +2,12 @@
 // kernels, in the same process on the same backend, alternating A and B for each round so that a change in
 // the machine's load hits both. The old path is the same code with setFusedTraining(false). Images/s by wall
 // clock and by this process's CPU time (less disturbed by other processes on a shared machine).
-// Usage: npx tsx bench/fused-ab.ts [--backends cpu,webgpu] [--archs-list seed,grown,search] [--batch 8]
+// Usage: npx tsx bench/kernels/fused-ab.ts [--backends cpu,webgpu] [--archs-list seed,grown,search] [--batch 8]
 //   [--steps 2] [--rounds 2]
 
-import { setFusedTraining } from '../src/ml/kernels/fused/register.ts';
-import { flag, loadReferenceArch, nodeBackends, numFlag, saveResult, useBackend, type ReferenceArchName } from './lib.ts';
-import { oursStepSpeed, type Speed } from './step-timers.ts';
+import { setFusedTraining } from '../../src/ml/kernels/fused/register.ts';
+import { flag, loadReferenceArch, nodeBackends, numFlag, saveResult, useBackend, type ReferenceArchName } from '../lib.ts';
+import { oursStepSpeed, type Speed } from '../throughput/step-timers.ts';
 
 async function main(): Promise<void> {
   const { backends, webgpuNote } = await nodeBackends(flag('backends', 'cpu,webgpu'));

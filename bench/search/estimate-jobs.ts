@@ -9,19 +9,19 @@
 // network it really trained (the parent with the candidate inserted for a search job). `--truncate N` keeps
 // the preset's networks, batch sizes and data but cuts every phase to one epoch of N batches and N batches
 // of validation, for presets whose single job takes hours.
-// Usage: npx tsx bench/estimate-jobs.ts --preset standard --minutes 40 [--truncate 0] [--backend cpu] [--dataset mnist]
+// Usage: npx tsx bench/search/estimate-jobs.ts --preset standard --minutes 40 [--truncate 0] [--backend cpu] [--dataset mnist]
 
-import { estimateSearch, jobSeconds, describeEstimate, testExamplesOf } from '../src/core/budget/estimate.ts';
-import { networkSize } from '../src/core/budget/cost-model.ts';
-import { insertCandidate } from '../src/core/space/grow.ts';
-import { makePreset } from '../src/core/presets.ts';
-import type { PresetName, PhaseRecipe } from '../src/core/training/training-config.ts';
-import type { Job } from '../src/core/search-types.ts';
-import { loadDatasetFromDisk } from '../src/cli/load-dataset.ts';
-import { runHeadlessSearch } from '../src/cli/headless-search.ts';
-import { summarizeDataset } from '../src/data/dataset.ts';
-import { measureDevice } from '../src/ml/train/measure-device.ts';
-import { flag, numFlag, saveResult, useBackend, machine } from './lib.ts';
+import { estimateSearch, jobSeconds, describeEstimate, testExamplesOf } from '../../src/core/budget/estimate.ts';
+import { networkSize } from '../../src/core/budget/cost-model.ts';
+import { insertCandidate } from '../../src/core/space/grow.ts';
+import { makePreset } from '../../src/core/presets.ts';
+import type { PresetName, PhaseRecipe } from '../../src/core/training/training-config.ts';
+import type { Job } from '../../src/core/search-types.ts';
+import { loadDatasetFromDisk } from '../../src/cli/load-dataset.ts';
+import { runHeadlessSearch } from '../../src/cli/headless-search.ts';
+import { summarizeDataset } from '../../src/data/dataset.ts';
+import { measureDevice } from '../../src/ml/train/measure-device.ts';
+import { flag, numFlag, saveResult, useBackend, machine } from '../lib.ts';
 import { loadavg } from 'node:os';
 
 const la = (): number => loadavg()[0] ?? 0;

@@ -1,16 +1,16 @@
 // Where a training step's time goes on the TF.js cpu backend: one training step of the reference
 // architectures (28×28 and a 14×14 variant), every kernel call counted and timed by kernel name.
-// Usage: npx tsx bench/cpu-kernels.ts [--kernels fast|stock] [--batch 32] [--steps 2] [--archs-list seed,grown]
+// Usage: npx tsx bench/kernels/cpu-kernels.ts [--kernels fast|stock] [--batch 32] [--steps 2] [--archs-list seed,grown]
 //   [--sizes 28,14] [--top 15]
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../src/core/space/model-desc.ts';
-import { registerFastCpuKernels, restoreStockCpuKernels } from '../src/ml/kernels/cpu/register.ts';
-import { buildNetwork } from '../src/ml/model/network.ts';
-import { trainPhase } from '../src/ml/train/train.ts';
-import { wrapKernels } from './kernels/kernel-timer.ts';
-import { flag, loadReferenceArch, numFlag, useBackend } from './lib.ts';
-import { recipe, syntheticPhase } from './step-timers.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
+import { registerFastCpuKernels, restoreStockCpuKernels } from '../../src/ml/kernels/cpu/register.ts';
+import { buildNetwork } from '../../src/ml/model/network.ts';
+import { trainPhase } from '../../src/ml/train/train.ts';
+import { wrapKernels } from './kernel-timer.ts';
+import { flag, loadReferenceArch, numFlag, useBackend } from '../lib.ts';
+import { recipe, syntheticPhase } from '../throughput/step-timers.ts';
 
 /** The description at a square input resolution `size`. */
 function atSize(desc: ModelDesc, size: number): ModelDesc {

@@ -4,12 +4,12 @@
 // a step is timed without what a phase pays once. Besides wall-clock time it reports images per second of
 // this process's CPU time (user + system), which another process competing for the cores disturbs far
 // less on a shared machine. The two kernel sets alternate per configuration.
-// Usage: npx tsx bench/cpu-kernels-ab.ts [--batch 16] [--steps 1] [--archs-list seed,grown] [--sizes 28,14]
+// Usage: npx tsx bench/kernels/cpu-kernels-ab.ts [--batch 16] [--steps 1] [--archs-list seed,grown] [--sizes 28,14]
 
-import type { ModelDesc } from '../src/core/space/model-desc.ts';
-import { registerFastCpuKernels, restoreStockCpuKernels } from '../src/ml/kernels/cpu/register.ts';
-import { flag, loadReferenceArch, numFlag, saveResult, useBackend } from './lib.ts';
-import { oursStepSpeed as stepSpeed } from './step-timers.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
+import { registerFastCpuKernels, restoreStockCpuKernels } from '../../src/ml/kernels/cpu/register.ts';
+import { flag, loadReferenceArch, numFlag, saveResult, useBackend } from '../lib.ts';
+import { oursStepSpeed as stepSpeed } from '../throughput/step-timers.ts';
 
 const atSize = (desc: ModelDesc, size: number): ModelDesc => ({ ...desc, input: { ...desc.input, height: size, width: size } });
 

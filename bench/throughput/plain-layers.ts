@@ -3,8 +3,8 @@
 // stock tf.layers, trained with model.trainOnBatch and TF's own SGD with momentum.
 
 import * as tf from '@tensorflow/tfjs';
-import type { CellTemplate, ModelDesc, NodeDesc, PrimitiveName, Stride } from '../src/core/space/model-desc.ts';
-import { cellPlans, stemPlan, type CellPlan } from '../src/core/space/shapes.ts';
+import type { CellTemplate, ModelDesc, NodeDesc, PrimitiveName, Stride } from '../../src/core/space/model-desc.ts';
+import { cellPlans, stemPlan, type CellPlan } from '../../src/core/space/shapes.ts';
 
 type T = tf.SymbolicTensor;
 const L = tf.layers;

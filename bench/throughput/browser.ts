@@ -1,10 +1,10 @@
 // Throughput and utilisation in headless Chromium: the bench page (bench.html) runs, in a fresh dedicated
-// worker per backend, the same measurement as bench/throughput.ts; this driver prints and saves the figures.
-// Usage: npx vite build && npx tsx bench/browser.ts [--backends webgpu,webgl,cpu] [--batch 8] [--steps 3] [--matmul 512]
+// worker per backend, the same measurement as bench/throughput/throughput.ts; this driver prints and saves the figures.
+// Usage: npx vite build && npx tsx bench/throughput/browser.ts [--backends webgpu,webgl,cpu] [--batch 8] [--steps 3] [--matmul 512]
 
 import { describeRow, type BackendMeasurement } from './measure.ts';
-import { browserVersion, serveAndOpen } from './browser-lib.ts';
-import { flag, saveResult } from './lib.ts';
+import { browserVersion, serveAndOpen } from '../browser-lib.ts';
+import { flag, saveResult } from '../lib.ts';
 
 type Backend = 'webgpu' | 'webgl' | 'cpu';
 

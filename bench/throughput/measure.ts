@@ -1,8 +1,8 @@
-// The throughput and utilisation measurement of one backend, shared by the Node script (bench/throughput.ts),
-// the browser bench worker (bench/page/throughput.worker.ts) and the GPU pack: no Node or DOM APIs here.
+// The throughput and utilisation measurement of one backend, shared by the Node script (bench/throughput/throughput.ts),
+// the browser bench worker (bench/throughput/page/throughput.worker.ts) and the GPU pack: no Node or DOM APIs here.
 
-import { countCost } from '../src/core/cost/cost.ts';
-import type { ModelDesc } from '../src/core/space/model-desc.ts';
+import { countCost } from '../../src/core/cost/cost.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
 import { matmulFlops, oursImagesPerSecond, plainImagesPerSecond } from './step-timers.ts';
 
 export type ArchName = 'seed' | 'grown';

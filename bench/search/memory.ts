@@ -1,13 +1,13 @@
 // Memory over a 20-job tiny Petridish search in Node (CPU backend, MNIST 14×14): TF.js tensors and bytes
 // before and after every job (a leak is any growth), and the stored size of each pool point plus its weights
 // (structured-clone size of the point record, as IndexedDB stores it, plus the serialised weights buffer).
-// Usage: npx tsx bench/memory.ts [--jobs 20] [--backend cpu]
+// Usage: npx tsx bench/search/memory.ts [--jobs 20] [--backend cpu]
 
 import { serialize } from 'node:v8';
-import { makePreset } from '../src/core/presets.ts';
-import { serializeWeights } from '../src/ml/weights/weights-codec.ts';
-import { runHeadlessSearch } from '../src/cli/headless-search.ts';
-import { flag, numFlag, saveResult, useBackend } from './lib.ts';
+import { makePreset } from '../../src/core/presets.ts';
+import { serializeWeights } from '../../src/ml/weights/weights-codec.ts';
+import { runHeadlessSearch } from '../../src/cli/headless-search.ts';
+import { flag, numFlag, saveResult, useBackend } from '../lib.ts';
 import { mnist14 } from './mnist-small.ts';
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@
 // divided by the reference box; and the test accuracy of each run's lowest-validation-error point (test
 // accuracy never chooses anything). Mean ± sd (sample) and min–max per strategy.
 //
-// Usage: npx tsx bench/search-quality.ts [--minutes 4] [--seeds 5] [--dataset mnist] [--backend cpu]
+// Usage: npx tsx bench/search/search-quality.ts [--minutes 4] [--seeds 5] [--dataset mnist] [--backend cpu]
 //        [--extra "--workers 1"] [--summarize-only]   (the last re-reads the saved runs and only summarises)
 
 import { spawnSync } from 'node:child_process';
@@ -18,12 +18,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { poolHypervolume } from '../src/core/pareto/hypervolume.ts';
-import type { SearchStrategy } from '../src/core/scheduler/types.ts';
-import { flag, numFlag, saveResult } from './lib.ts';
+import { poolHypervolume } from '../../src/core/pareto/hypervolume.ts';
+import type { SearchStrategy } from '../../src/core/scheduler/types.ts';
+import { flag, numFlag, saveResult } from '../lib.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, '..');
+const ROOT = join(HERE, '..', '..');
 const STRATEGIES: readonly SearchStrategy[] = ['petridish', 'random'];
 
 interface ExportPoint { id: string; madd: number; error: number; testAcc?: number | null; testCount?: number | null }
@@ -109,10 +109,10 @@ async function main(): Promise<void> {
   const dataset = flag('dataset', 'mnist');
   const backend = flag('backend', 'cpu');
   const extra = flag('extra', '').split(' ').filter(Boolean);
-  const dir = flag('dir', join(HERE, 'results', 'search-quality'));
+  const dir = flag('dir', join(ROOT, 'bench', 'results', 'search-quality'));
   mkdirSync(dir, { recursive: true });
   const runsFile = join(dir, 'runs.json');
-  const meta = { command: `npx tsx bench/search-quality.ts --minutes ${minutes} --seeds ${seeds} --dataset ${dataset} --backend ${backend}${extra.length ? ` --extra "${extra.join(' ')}"` : ''}`,
+  const meta = { command: `npx tsx bench/search/search-quality.ts --minutes ${minutes} --seeds ${seeds} --dataset ${dataset} --backend ${backend}${extra.length ? ` --extra "${extra.join(' ')}"` : ''}`,
     minutes, seeds, dataset, backend, extra };
   if (process.argv.includes('--summarize-only')) {
     summarise(JSON.parse(readFileSync(runsFile, 'utf8')) as RunRecord[], dir, meta);

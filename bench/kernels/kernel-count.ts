@@ -1,22 +1,22 @@
 // Kernels dispatched per training step (batch 8): the app's trainer against a plain tf.layers model of the same
 // reference architecture trained with model.trainOnBatch, on the cpu backend and on WebGPU (Dawn in Node).
-// Every registered kernel of the backend is wrapped and counted by name (kernels/kernel-timer.ts); on WebGPU the
-// compute-shader dispatches are counted as well (kernels/gpu-dispatches.ts). Counts, not timings: they do not
+// Every registered kernel of the backend is wrapped and counted by name (kernel-timer.ts); on WebGPU the
+// compute-shader dispatches are counted as well (gpu-dispatches.ts). Counts, not timings: they do not
 // depend on the machine's load.
-// Usage: npx tsx bench/kernel-count.ts [--backends cpu,webgpu] [--archs-list seed,grown,search] [--batch 8]
+// Usage: npx tsx bench/kernels/kernel-count.ts [--backends cpu,webgpu] [--archs-list seed,grown,search] [--batch 8]
 //   [--steps 2] [--top 10] [--fused on|off]
 // --fused off counts our step with the stock composites (batch norm, SGD) instead of the fused kernels.
 
 import * as tf from '@tensorflow/tfjs';
-import type { ModelDesc } from '../src/core/space/model-desc.ts';
-import { setFusedTraining } from '../src/ml/kernels/fused/register.ts';
-import { buildNetwork } from '../src/ml/model/network.ts';
-import { trainPhase } from '../src/ml/train/train.ts';
-import { countGpuDispatches, type DispatchCounter } from './kernels/gpu-dispatches.ts';
-import { wrapKernels, type KernelStat } from './kernels/kernel-timer.ts';
-import { flag, loadReferenceArch, nodeBackends, numFlag, saveResult, useBackend, type ReferenceArchName } from './lib.ts';
-import { buildPlainModel } from './plain-layers.ts';
-import { recipe, syntheticPhase } from './step-timers.ts';
+import type { ModelDesc } from '../../src/core/space/model-desc.ts';
+import { setFusedTraining } from '../../src/ml/kernels/fused/register.ts';
+import { buildNetwork } from '../../src/ml/model/network.ts';
+import { trainPhase } from '../../src/ml/train/train.ts';
+import { countGpuDispatches, type DispatchCounter } from './gpu-dispatches.ts';
+import { wrapKernels, type KernelStat } from './kernel-timer.ts';
+import { flag, loadReferenceArch, nodeBackends, numFlag, saveResult, useBackend, type ReferenceArchName } from '../lib.ts';
+import { buildPlainModel } from '../throughput/plain-layers.ts';
+import { recipe, syntheticPhase } from '../throughput/step-timers.ts';
 
 interface Count {
   /** Registered-kernel calls per training step. */

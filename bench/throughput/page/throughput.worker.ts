@@ -1,11 +1,11 @@
 // The browser bench's dedicated worker: selects one TF.js backend the way the app's trainer worker does and
-// runs the same throughput + utilisation measurement as bench/throughput.ts, so browser and Node agree.
+// runs the same throughput + utilisation measurement as bench/throughput/throughput.ts, so browser and Node agree.
 import * as Comlink from 'comlink';
-import { validateDesc } from '../../src/core/space/validate-desc.ts';
-import { selectBackend } from '../../src/ml/backend.ts';
-import type { BackendName } from '../../src/ml/backend-types.ts';
-import grownJson from '../reference-archs/grown.json';
-import seedJson from '../reference-archs/seed.json';
+import { validateDesc } from '../../../src/core/space/validate-desc.ts';
+import { selectBackend } from '../../../src/ml/backend.ts';
+import type { BackendName } from '../../../src/ml/backend-types.ts';
+import grownJson from '../../reference-archs/grown.json';
+import seedJson from '../../reference-archs/seed.json';
 import { defaultSizes, measureBackend, type BackendMeasurement, type Sizes } from '../measure.ts';
 
 export interface BenchWorkerApi {

@@ -1,12 +1,12 @@
 // Engine figures in headless Chromium on the built app: (1) time from page load (a reload of a run in
 // progress) to the first training step of the resumed run, and (2) the fraction of time the trainer worker
 // sat idle while the search still had work, from the app's User Timing marks (src/runtime/run-controller.ts).
-// Usage: npx vite build && npx tsx bench/engine.ts [--pool 3] [--backends webgpu]
+// Usage: npx vite build && npx tsx bench/engine/engine.ts [--pool 3] [--backends webgpu]
 
 import type { Page } from 'playwright-core';
-import { saveScreenshot } from '../test/e2e/browser.ts';
-import { browserVersion, serveAndOpen } from './browser-lib.ts';
-import { flag, numFlag, saveResult } from './lib.ts';
+import { saveScreenshot } from '../../test/e2e/browser.ts';
+import { browserVersion, serveAndOpen } from '../browser-lib.ts';
+import { flag, numFlag, saveResult } from '../lib.ts';
 import { idleFraction, type Mark } from './idle.ts';
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null>): Promise<T> {
