@@ -1,7 +1,9 @@
-// Every screen by keyboard alone, in real Chromium, with an axe-core scan of each: the start screen (the
-// dataset radio by Space, the size select by arrows, Start by Enter), a running run with its plot (Pause by Space,
-// the Stop confirmation closed by Escape and confirmed by Enter), the model panel (opened by Enter on a point,
-// closed by Escape, focus back on the point), the final-training panel (started by Enter, paused by Space),
+// Every screen by keyboard alone, in real Chromium, with an axe-core scan of each: the start screen (with a
+// tiny uploaded CSV beside MNIST, the dataset radios move by ArrowUp/ArrowDown and the summary follows; the
+// upload's delete question closed by Escape, then answered by Enter; the size select by arrows, Start by
+// Enter), a running run with its plot (Pause by Space, the Stop confirmation closed by Escape and confirmed by
+// Enter), the model panel (opened by Enter on a point, a term's tooltip hidden by a first Escape, the panel
+// closed by the second, focus back on the point), the final-training panel (started by Enter, paused by Space),
 // the runs list and the comparison (ticks by Space, Compare by Enter, a frontier hidden by Space). Focus is
 // checked through document.activeElement after each key, never by waiting a fixed time.
 import { readFileSync } from 'node:fs';
@@ -50,6 +52,13 @@ async function tabTo(page: Page, what: string, match: (f: Focused) => boolean, {
 
 const byId = (id: string) => (f: Focused): boolean => f.testId === id;
 
+/** A 12-row CSV of 8×8 images (64 pixel columns, the label last; values 0–16), a second dataset to choose. */
+function tinyCsv(): Buffer {
+  const lines = [[...Array.from({ length: 64 }, (_, i) => `pixel_${i}`), 'target'].join(',')];
+  for (let r = 0; r < 12; r++) lines.push([...Array.from({ length: 64 }, (_, i) => String((r * 5 + i) % 17)), String(r % 2)].join(','));
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
 function status(page: Page): Promise<string | null> {
   return page.getByTestId('run-status').textContent();
 }
@@ -70,11 +79,49 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     expect(await checkScreen(page, 'keyboard-1-setup')).toEqual([]);
 
-    // Start screen: the dataset radio (MNIST is the only stored one on a fresh profile) takes Space; the size
-    // select changes with the arrows.
-    let f = await tabTo(page, 'the MNIST radio', byId('dataset-mnist'));
-    await page.keyboard.press('Space');
+    // Start screen: a tiny CSV uploaded beside MNIST makes the dataset radios a group of two, the upload chosen.
+    await page.getByText('Upload a dataset').click();
+    await page.getByTestId('upload-format').selectOption('csv');
+    await page.getByLabel('Label column').fill('-1');
+    await page.getByTestId('upload-files').setInputFiles([{ name: 'keys.csv', mimeType: 'text/csv', buffer: tinyCsv() }]);
+    await page.getByTestId('upload-name').fill('Keys');
+    await page.getByTestId('upload-submit').click();
+    await expect.poll(() => page.getByTestId('dataset-notice').textContent(), { timeout: 60_000 }).toMatch(/^Keys is ready/);
+    await page.getByText('Upload a dataset').click();
+    const summary = page.getByTestId('dataset-summary');
+    await page.locator('body').focus();
+    // Only the chosen radio of a group is a Tab stop; the arrows move the choice, and the summary follows it.
+    let f = await tabTo(page, 'the chosen dataset radio', byId('dataset-upload-choice'));
+    expect(f.checked).toBe(true);
+    await page.keyboard.press('ArrowUp');
     expect(await focused(page)).toMatchObject({ testId: 'dataset-mnist', checked: true });
+    await expect.poll(() => summary.textContent()).toMatch(/^\s*MNIST: /);
+    await page.keyboard.press('ArrowDown');
+    expect(await focused(page)).toMatchObject({ testId: 'dataset-upload-choice', checked: true });
+    await expect.poll(() => summary.textContent()).toMatch(/^\s*Keys: .*8×8×1, 2 classes/);
+    await page.keyboard.press('ArrowUp');
+    expect(await focused(page)).toMatchObject({ testId: 'dataset-mnist', checked: true });
+    await expect.poll(() => summary.textContent()).toMatch(/^\s*MNIST: /);
+
+    // The upload's Delete asks first, the focus on "Keep it"; Escape keeps the dataset and gives the focus back.
+    await tabTo(page, 'the upload\'s Delete button', byId('dataset-delete'));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('dataset-delete-confirm').waitFor();
+    expect((await focused(page)).testId, 'the question takes the focus on its safe answer').toBe('dataset-delete-no');
+    expect(await checkScreen(page, 'keyboard-1-setup-delete-question')).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('dataset-delete-confirm').count()).toBe(0);
+    expect((await focused(page)).testId, 'Escape gives the focus back to Delete').toBe('dataset-delete');
+    expect(await page.getByTestId('dataset-upload-choice').count()).toBe(1);
+    // Deleted by keyboard: the button is gone, so the focus goes to the chosen dataset's radio.
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'Delete in the question', byId('dataset-delete-yes'), { back: true });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('dataset-notice').textContent()).toMatch(/^Keys was deleted/);
+    expect(await page.getByTestId('dataset-upload-choice').count()).toBe(0);
+    expect(await focused(page)).toMatchObject({ testId: 'dataset-mnist', checked: true });
+
+    // The size select changes with the arrows.
     f = await tabTo(page, 'the size select', byId('preset-select'));
     const seen = [f.value];
     for (let i = 0; i < 12 && f.value !== 'tiny'; i++) {
@@ -109,6 +156,13 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
     await page.getByTestId('model-panel').waitFor();
     expect(await page.evaluate(() => document.querySelector('[data-testid="model-panel"]')?.contains(document.activeElement))).toBe(true);
     expect(await checkScreen(page, 'keyboard-3-model-panel')).toEqual([]);
+    // A term's tooltip shows on focus; the first Escape hides it and leaves the panel open, the second closes it.
+    const term = page.getByTestId('model-panel').getByTestId('term-shape');
+    await term.getByRole('button').focus();
+    expect(await term.getByRole('tooltip').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await term.getByRole('tooltip').isVisible()).toBe(false);
+    expect(await page.getByTestId('model-panel').count()).toBe(1);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('model-panel').count()).toBe(0);
     expect((await focused(page)).testId).toBe('pool-point');
