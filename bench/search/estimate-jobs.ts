@@ -26,7 +26,15 @@ import { loadavg } from 'node:os';
 
 const la = (): number => loadavg()[0] ?? 0;
 
-interface Row { jobId: string; kind: string; madd: number; layers: number; estimated: number; real: number; ratio: number }
+/** CPU seconds (user + system) this process has used. */
+const cpuSeconds = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+
+/**
+ * real: wall seconds of the job; cpuShare: CPU seconds / wall seconds over the job (the share of a core it
+ * got); corrected: real × cpuShare / the measurement's cpuShare, the wall time the job would have taken with
+ * the share of a core the measurement had (this machine's cores are shared, so the load moves under a run).
+ */
+interface Row { jobId: string; kind: string; madd: number; layers: number; estimated: number; real: number; ratio: number; cpuShare: number; corrected: number; correctedRatio: number }
 
 async function main(): Promise<void> {
   const backend = await useBackend(flag('backend', 'cpu'));
@@ -47,18 +55,21 @@ async function main(): Promise<void> {
   const dataset = loadDatasetFromDisk(flag('dataset', 'mnist'));
   const summary = summarizeDataset(dataset);
   const load0 = la();
+  const [cpu0, wall0] = [cpuSeconds(), performance.now()];
   const model = await measureDevice({ shape: summary.shape, numClasses: summary.numClasses, space: preset.space, backend });
+  const measureShare = (cpuSeconds() - cpu0) / ((performance.now() - wall0) / 1000);
   const whole = estimateSearch(full, summary, model, 1);
-  console.log(`${backend}: measured in ${model.measuredSeconds.toFixed(1)} s${model.partial ? ' (partly inferred)' : ''} (load average ${load0.toFixed(1)})`);
+  console.log(`${backend}: measured in ${model.measuredSeconds.toFixed(1)} s${model.partial ? ' (partly inferred)' : ''} (load average ${load0.toFixed(1)}, ${(100 * measureShare).toFixed(0)} % of a core)`);
   console.log(`preset ${name}, one worker: the page would say ${describeEstimate(whole)} (${(whole.uncappedSeconds / 3600).toFixed(1)} h without its time limit; ${whole.seedJobs} seeds, ${whole.grownPairs} grown pairs)`);
   console.log(`running the ${truncate > 0 ? `truncated (1 epoch × ${truncate} batches per phase) ` : ''}${name} search for ${minutes} min, one worker, and pricing each finished job`);
 
   const jobs = new Map<string, Job>();
+  const cpuAtStart = new Map<string, number>();
   const rows: Row[] = [];
   const recipeOf = (kind: string): PhaseRecipe => (kind === 'seed_train' ? preset.seedTrain : kind === 'search' ? preset.search : preset.postTrain);
   await runHeadlessSearch({
     dataset, preset, strategy: 'petridish', workers: 1, tickMs: 1000,
-    onJobStart: (job) => { jobs.set(job.id, structuredClone(job)); },
+    onJobStart: (job) => { jobs.set(job.id, structuredClone(job)); cpuAtStart.set(job.id, cpuSeconds()); },
     onJobEnd: (record) => {
       const job = jobs.get(record.jobId);
       if (!job || record.outcome !== 'done') {
@@ -69,16 +80,20 @@ async function main(): Promise<void> {
       const testExamples = job.kind === 'search' ? 0 : testExamplesOf(preset, summary);
       const estimated = jobSeconds(model, preset, summary, recipeOf(job.kind), size, testExamples).seconds;
       const real = (record.endedAt - record.startedAt) / 1000;
-      const row = { jobId: record.jobId, kind: job.kind, madd: size.madd, layers: size.layers, estimated, real, ratio: real / estimated };
+      const cpuShare = (cpuSeconds() - (cpuAtStart.get(record.jobId) ?? cpuSeconds())) / real;
+      const corrected = (real * cpuShare) / measureShare;
+      const row = { jobId: record.jobId, kind: job.kind, madd: size.madd, layers: size.layers, estimated, real, ratio: real / estimated, cpuShare, corrected, correctedRatio: corrected / estimated };
       rows.push(row);
-      console.log(`${row.jobId} ${row.kind}: ${(size.madd / 1e6).toFixed(2)} M MAdd, ${size.layers} layers; estimated ${estimated.toFixed(0)} s, real ${real.toFixed(0)} s: real / estimate = ${row.ratio.toFixed(2)} (load average ${la().toFixed(1)})`);
+      console.log(`${row.jobId} ${row.kind}: ${(size.madd / 1e6).toFixed(2)} M MAdd, ${size.layers} layers; estimated ${estimated.toFixed(0)} s, real ${real.toFixed(0)} s: real / estimate = ${row.ratio.toFixed(2)}; it had ${(100 * cpuShare).toFixed(0)} % of a core, so at the measurement's share ${corrected.toFixed(0)} s: ${row.correctedRatio.toFixed(2)} (load average ${la().toFixed(1)})`);
     },
   });
   const sumReal = rows.reduce((a, r) => a + r.real, 0);
   const sumEst = rows.reduce((a, r) => a + r.estimated, 0);
+  const sumCorrected = rows.reduce((a, r) => a + r.corrected, 0);
   const worst = rows.reduce((a, r) => Math.max(a, r.ratio, 1 / r.ratio), 0);
-  console.log(`${rows.length} jobs priced: real ${sumReal.toFixed(0)} s against estimated ${sumEst.toFixed(0)} s, real / estimate = ${(sumReal / Math.max(1e-9, sumEst)).toFixed(2)}; worst single job off by ${worst.toFixed(2)}× (load average ${la().toFixed(1)} at the end)`);
-  saveResult(`estimate-jobs-${backend}-${name}${truncate > 0 ? `-t${truncate}` : ''}`, { machine: machine(), backend, preset: name, minutes, truncate, model, whole, rows, sumReal, sumEst, load0, load1: la() });
+  const worstCorrected = rows.reduce((a, r) => Math.max(a, r.correctedRatio, 1 / r.correctedRatio), 0);
+  console.log(`${rows.length} jobs priced: real ${sumReal.toFixed(0)} s against estimated ${sumEst.toFixed(0)} s, real / estimate = ${(sumReal / Math.max(1e-9, sumEst)).toFixed(2)}, worst single job off by ${worst.toFixed(2)}×; at the measurement's share of a core ${(sumCorrected / Math.max(1e-9, sumEst)).toFixed(2)}, worst ${worstCorrected.toFixed(2)}× (load average ${la().toFixed(1)} at the end)`);
+  saveResult(`estimate-jobs-${backend}-${name}${truncate > 0 ? `-t${truncate}` : ''}`, { machine: machine(), backend, preset: name, minutes, truncate, model, measureShare, whole, rows, sumReal, sumEst, sumCorrected, load0, load1: la() });
 }
 
 void main();
