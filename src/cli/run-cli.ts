@@ -9,6 +9,7 @@ import { APP_VERSION } from '../runtime/app-info.ts';
 import { USAGE, parseCliArgs, type CliArgs } from './args.ts';
 import { chooseNodeBackend, describeBackend } from './backend.ts';
 import { runHeadlessSearch } from './headless-search.ts';
+import { heldForPoolSize } from '../core/scheduler/scheduler.ts';
 import { runHeadlessFinal, type HeadlessFinalResult } from './headless-final.ts';
 import { loadDatasetFromDisk } from './load-dataset.ts';
 import { createProgressBar } from './progress.ts';
@@ -82,6 +83,8 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
       const point = s.pool.find((p) => p.jobId === r.jobId);
       const scores = point ? `: val error ${percent(point.error)}${point.testAcc !== undefined ? `, test accuracy ${percent(point.testAcc)} (${point.testCount} ${point.testSource === 'held-out' ? 'held-out' : 'test'} examples)` : ''}` : '';
       bar.log(`${r.jobId} ${r.kind} ${r.outcome}${args.workers > 1 ? ` on ${r.thread}` : ''}${r.error ? `: ${r.error}` : ''} in ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s${scores}; pool ${s.pool.length}`);
+      const held = s.status === 'running' ? heldForPoolSize(s) : 0;
+      if (held > 0) bar.log(`${held} job${held === 1 ? '' : 's'} wait${held === 1 ? 's' : ''}: the jobs running will fill the pool to ${maxPoints}`);
     },
   });
   bar.done();

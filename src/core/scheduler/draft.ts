@@ -65,12 +65,46 @@ export function runningCount(s: SchedulerState): number {
   return s.jobs.reduce((n, j) => n + (j.status === 'running' ? 1 : 0), 0);
 }
 
-/** Starts queued jobs in queue order while fewer than `workers` run; only while the search is running. */
+/**
+ * Pool points the jobs in flight will still add: each running job (a seed or post-training adds its point,
+ * a search adds one through its post-training) and each queued post-training (its search is done).
+ */
+export function pointsToCome(s: SchedulerState): number {
+  return s.jobs.reduce((n, j) => n + (j.status === 'running' || (j.status === 'queued' && j.kind === 'post_train') ? 1 : 0), 0);
+}
+
+/**
+ * How many more jobs may start that each add a pool point of their own before the pool would pass
+ * `maxPoolSize`, counting the points the jobs in flight will still add; Infinity without a pool-size limit.
+ */
+export function poolRoom(s: SchedulerState): number {
+  const max = s.config.preset.maxPoolSize;
+  return max === null ? Infinity : Math.max(0, max - s.pool.length - pointsToCome(s));
+}
+
+/**
+ * Queued jobs held back by the pool-size limit: seeds and searches that wait while the jobs in flight would
+ * already fill the pool. They run if a job in flight fails for good, or after `continue` with a larger limit.
+ */
+export function heldForPoolSize(s: SchedulerState): number {
+  if (poolRoom(s) > 0) return 0;
+  return s.queue.reduce((n, id) => n + (s.jobs[jobIndex(s, id)]?.kind === 'post_train' ? 0 : 1), 0);
+}
+
+/**
+ * Starts queued jobs in queue order while fewer than `workers` run; only while the search is running. A seed
+ * or search starts only while `poolRoom` is left, so jobs that end after the pool-size rule fired can never
+ * push the pool past `maxPoolSize` (with one worker, and with several); a queued post-training always may
+ * start, as its point is already counted.
+ */
 export function dispatch(d: Draft): void {
   if (d.s.status !== 'running') return;
   let running = runningCount(d.s);
-  while (running < d.s.config.workers && d.s.queue.length > 0) {
-    const id = d.s.queue.shift() as string;
+  while (running < d.s.config.workers) {
+    const room = poolRoom(d.s);
+    const at = d.s.queue.findIndex((id) => room > 0 || d.s.jobs[jobIndex(d.s, id)]?.kind === 'post_train');
+    if (at < 0) break;
+    const id = d.s.queue.splice(at, 1)[0] as string;
     const index = jobIndex(d.s, id);
     const job: Job = { ...(d.s.jobs[index] as Job), status: 'running' };
     putJob(d, index, job, false);

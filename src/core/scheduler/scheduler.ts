@@ -23,6 +23,7 @@ import type { Job, JobResult } from '../search-types.ts';
 
 export type * from './types.ts';
 export { restore, snapshot } from './snapshot.ts';
+export { heldForPoolSize, pointsToCome } from './draft.ts';
 
 /** A new run: every seed model of the preset is queued, and the first `workers` are dispatched. */
 export function createScheduler(config: SchedulerConfig, now: number): SchedulerOutput {

@@ -86,6 +86,11 @@ export interface SimOptions {
   fail?: (job: Job) => string | null;
   /** The test accuracy a seed or post-training result reports (none when absent). */
   testAcc?: (job: Job) => number;
+  /**
+   * Every job finishes at its time even when told to cancel (as a job on a worker does when its last batch
+   * ends before the cancellation reaches it): a late `jobDone`, never a cancellation answer.
+   */
+  finishDespiteCancel?: boolean;
 }
 
 /** Runs the reducer against a virtual worker pool, checking the dispatch invariants on every command. */
@@ -125,6 +130,7 @@ export class Sim {
         const duration = 1000 + Math.floor(unit(cmd.job.id, cmd.job.attempt) * 9000);
         this.pending.set(cmd.job.id, { at: this.now + duration, job: cmd.job });
       } else if (cmd.type === 'cancelJob') {
+        if (this.opts.finishDespiteCancel) continue;
         this.pending.delete(cmd.jobId);
         this.acks.push({ jobId: cmd.jobId, interrupted: out.state.status === 'paused' });
       }
