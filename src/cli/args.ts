@@ -60,12 +60,15 @@ export const USAGE = `usage: npm run search -- --out run.json [options]
                              cores, here ${defaultWorkers()}; 1 runs the jobs one at a time on the main thread)
   --out FILE                 frontier export JSON (required)
   --csv FILE                 also write the pool as CSV
-  --quiet                    no progress bar
+  --quiet                    no progress bar and no line per job; the outcome still prints
+                             (exit status 2 when the search trained no model)
   --final POINT_ID|best      then train that pool point's final model (Archai's evaluation stage)
   --final-epochs N           its epochs (default: the preset's)
   --final-width N            its initial node channels (default: the preset's)
   --final-out FILE           its summary JSON (default: the --out file with .final.json)
-  --help, -h                 print this and exit`;
+  --help, -h                 print this and exit
+exit status: 0 the search ended with at least one model; 1 an error (its message on stderr); 2 the search
+ran but trained no model (every job failed, or the limits ended it first): the export has no points`;
 
 /** The default of --workers: the cores Node may use (os.availableParallelism). */
 export function defaultWorkers(): number {

@@ -27,8 +27,10 @@ export function formatProgress(s: ProgressState): string {
 
 export interface ProgressBar {
   update(s: ProgressState): void;
-  /** Prints a line above the bar (job finished, backend chosen …). */
+  /** Prints a line above the bar (job finished, backend chosen …); nothing when the bar is off (--quiet). */
   log(line: string): void;
+  /** Prints a line above the bar even when the bar is off: the outcome of the search, which --quiet keeps. */
+  say(line: string): void;
   done(): void;
 }
 
@@ -55,6 +57,10 @@ export function createProgressBar(stream: NodeJS.WriteStream, enabled: boolean, 
     },
     log(line) {
       if (!enabled) return;
+      clear();
+      stream.write(`${line}\n`);
+    },
+    say(line) {
       clear();
       stream.write(`${line}\n`);
     },

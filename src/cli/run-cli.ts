@@ -10,6 +10,7 @@ import { USAGE, parseCliArgs, type CliArgs } from './args.ts';
 import { chooseNodeBackend, describeBackend } from './backend.ts';
 import { runHeadlessSearch } from './headless-search.ts';
 import { heldForPoolSize } from '../core/scheduler/scheduler.ts';
+import type { SchedulerState } from '../core/scheduler/types.ts';
 import { runHeadlessFinal, type HeadlessFinalResult } from './headless-final.ts';
 import { loadDatasetFromDisk } from './load-dataset.ts';
 import { createProgressBar } from './progress.ts';
@@ -35,6 +36,28 @@ export function finalSummary(r: HeadlessFinalResult) {
 
 function percent(v: number): string {
   return `${(v * 100).toFixed(1)} %`;
+}
+
+/** The exit status of a search that ran: 0 with at least one model, EXIT_EMPTY_POOL when it trained none. */
+export const EXIT_EMPTY_POOL = 2;
+
+export function exitCodeOf(outcome: Pick<CliOutcome, 'frontier'>): number {
+  return outcome.frontier.points.length === 0 ? EXIT_EMPTY_POOL : 0;
+}
+
+/**
+ * What the runner says when the search ended with no model: that none was trained, why the search ended, the
+ * failed jobs' distinct errors (the last of each), that the export holds no points, and that the exit status is 2.
+ */
+export function emptyPoolWords(state: SchedulerState, out: string): string[] {
+  const failed = state.jobs.filter((j) => j.status === 'failed' && j.error);
+  const errors = [...new Map(failed.map((j) => [j.error, j.id])).entries()];
+  return [
+    `no model was trained: the search ended (${state.finishReason ?? state.status}) with an empty pool.`,
+    ...(failed.length ? [`${failed.length} job${failed.length === 1 ? '' : 's'} failed for good:`,
+      ...errors.map(([error, id]) => `  ${id}: ${error}`)] : []),
+    `${out} was written with 0 points; exit status ${EXIT_EMPTY_POOL}.`,
+  ];
 }
 
 function write(path: string, text: string): void {
@@ -90,10 +113,15 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
   bar.done();
   write(args.out, `${JSON.stringify(frontier, null, 2)}\n`);
   if (args.csv) write(args.csv, frontierToCsv(frontier));
-  bar.log(`${state.finishReason ?? state.status}; ${frontier.points.length} points, ${frontier.hull.length} on the hull → ${args.out} `
+  bar.say(`${state.finishReason ?? state.status}; ${frontier.points.length} points, ${frontier.hull.length} on the hull → ${args.out} `
     + `(${((Date.now() - startedAt) / 1000).toFixed(0)} s since the start)`);
+  if (frontier.points.length === 0) {
+    for (const line of emptyPoolWords(state, args.out)) bar.say(line);
+    if (args.final !== null) bar.say(`--final ${args.final}: not trained, the pool has no model to train.`);
+    return { args, backend, frontier, final: null };
+  }
   const best = frontier.points.find((p) => p.id === frontier.best.lowestError);
-  if (best) bar.log(`best (lowest validation error): ${best.id}, val error ${percent(best.error)}${best.testAcc != null ? `, test accuracy ${percent(best.testAcc)} on ${best.testCount} examples` : ''}, ${best.madd} multiply-adds`);
+  if (best) bar.say(`best (lowest validation error): ${best.id}, val error ${percent(best.error)}${best.testAcc != null ? `, test accuracy ${percent(best.testAcc)} on ${best.testCount} examples` : ''}, ${best.madd} multiply-adds`);
   if (args.final === null) return { args, backend, frontier, final: null };
   const final = await runHeadlessFinal({ runId: frontier.run.id, dataset, preset, pool: state.pool, pointId: args.final,
     choices: { ...(args.finalEpochs !== null ? { epochs: args.finalEpochs } : {}), ...(args.finalWidth !== null ? { initNodeChannels: args.finalWidth } : {}) },

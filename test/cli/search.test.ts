@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { parseFrontierExport } from '../../src/core/export/format.ts';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { USAGE, parseCliArgs } from '../../src/cli/args.ts';
 import { PRESETS } from '../../src/core/presets.ts';
 import { formatProgress } from '../../src/cli/progress.ts';
-import { runSearchCli } from '../../src/cli/run-cli.ts';
+import { exitCodeOf, runSearchCli } from '../../src/cli/run-cli.ts';
 import { planBudget } from '../../src/cli/budget-preset.ts';
 import { runHeadlessSearch } from '../../src/cli/headless-search.ts';
 import { loadDatasetFromDisk } from '../../src/cli/load-dataset.ts';
@@ -141,6 +141,36 @@ describe('runSearchCli', () => {
     expect(frontier.points.map((p) => p.id)).not.toContain(summary.id);
     await expect(runSearchCli(['--dataset', dir, '--backend', 'cpu', '--max-pool-size', '2', '--examples-per-class', '10',
       '--out', out, '--quiet', '--final', 'nope'])).rejects.toThrow(/--final: no pool point "nope"/);
+  });
+
+  it('--quiet with no model trained says so on stderr and exits 2 (every job fails: 52 EMNIST letters, 4×4, none to test on)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-empty-'));
+    const out = join(dir, 'run.json');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/search.ts', '--dataset', 'test/data/cases/emnist-letters-labels-1-to-26',
+      '--backend', 'cpu', '--workers', '1', '--out', out, '--quiet', '--final', 'best'], { encoding: 'utf8', timeout: 300_000 });
+    expect(run.status, run.stderr).toBe(2);
+    const said = run.stderr.replace(/=+\n.*tfjs-node.*\n=+\n/s, '');
+    expect(said).toMatch(/^no model was trained: the search ended \(noJobs: .*\) with an empty pool\.$/m);
+    expect(said).toMatch(/^\d+ jobs failed for good:$/m);
+    expect(said).toMatch(/^  \S+-j000\d: Error: dataset emnist-letters-labels-1-to-26: no test examples/m);
+    expect(said).toContain(`${out} was written with 0 points; exit status 2.`);
+    expect(said).toContain('--final best: not trained, the pool has no model to train.');
+    // --quiet still keeps the progress bar and the per-job lines out.
+    expect(said).not.toMatch(/points \| |seed_train failed/);
+    expect(parseFrontierExport(readFileSync(out, 'utf8')).points).toEqual([]);
+  });
+
+  it('exits 0 with a model, and --quiet prints the outcome but no per-job line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-quiet-'));
+    writeSyntheticIdx(dir, 60);
+    const lines: string[] = [];
+    const stderr = { isTTY: false, write: (t: string) => lines.push(t) } as unknown as NodeJS.WriteStream;
+    const outcome = await runSearchCli(['--dataset', dir, '--backend', 'cpu', '--max-pool-size', '1', '--examples-per-class', '10',
+      '--out', join(dir, 'run.json'), '--quiet', '--workers', '1'], stderr);
+    expect(exitCodeOf(outcome)).toBe(0);
+    expect(outcome.frontier.points).toHaveLength(1);
+    expect(lines.join('')).toMatch(/^maxPoolSize: .*; 1 points, 1 on the hull → .*run\.json .*\nbest \(lowest validation error\): /);
+    expect(lines.join('')).not.toMatch(/seed_train done|backend: /);
   });
 
   it('refuses a dataset path that does not exist, naming it', async () => {
