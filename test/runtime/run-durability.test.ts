@@ -58,12 +58,12 @@ async function expectIntact(db: PetridishDb, view: RunView): Promise<void> {
 const active = (v: RunView) => v.state.jobs.filter((j) => j.status === 'queued' || j.status === 'running').length;
 
 /** The writes an uninterrupted run makes (each a transaction). */
-async function countWrites(): Promise<number> {
+async function countWrites(preset: Partial<SearchPreset> = {}): Promise<number> {
   const { db } = await freshDb();
   const f = faultyDb(db, { fault: () => null });
   const runner = new FakeRunner(true, undefined, true);
   const a = setup(f.db, runner);
-  await RunController.create(a.deps, newRun(2));
+  await RunController.create(a.deps, newRun(2, preset));
   await waitUntil(() => isOver(a.seen.view), 'the search to finish');
   return f.writes();
 }
@@ -104,7 +104,10 @@ describe('a run killed between two writes', () => {
 describe('a write that fails', () => {
   for (const kind of ['quota', 'abort'] as Fault[]) {
     it(`(${kind}) pauses the run, says what was not saved, and resuming completes it with nothing lost`, async () => {
-      const writes = await countWrites();
+      // 8 points (4 seeds, 4 grown): enough searches that one of their results is among the failed writes even
+      // when the two workers' jobs interleave differently from one run to the next (a loaded machine).
+      const preset = { maxPoolSize: 8 };
+      const writes = await countWrites(preset);
       const what = new Set<string>();
       for (let k = 2; k < writes; k++) {
         const { db } = await freshDb();
@@ -112,7 +115,7 @@ describe('a write that fails', () => {
         const f = faultyDb(db, { fault: (n) => (n === k && !healthy ? kind : null) });
         const runner = new FakeRunner(true, undefined, true);
         const a = setup(f.db, runner);
-        const c = await RunController.create(a.deps, newRun(2));
+        const c = await RunController.create(a.deps, newRun(2, preset));
         await waitUntil(() => a.seen.view?.fault != null || isOver(a.seen.view), `write ${k} to fail`);
         const fault = a.seen.view?.fault;
         expect(fault, `write ${k}`).toMatch(/^Not saved: .+\. The run is paused/);
