@@ -5,6 +5,7 @@ import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { LATEST_VERSION, migrate, type UpgradeDb, type UpgradeTx } from './migrations.ts';
 import type {
   CheckpointRecord,
+  CurveRecord,
   DatasetBlobRecord,
   DatasetChunkRecord,
   DatasetMetaRecord,
@@ -23,6 +24,7 @@ export interface PetridishSchema extends DBSchema {
   weights: { key: string; value: WeightsRecord; indexes: { byRun: string } };
   checkpoints: { key: string; value: CheckpointRecord; indexes: { byRun: string } };
   finals: { key: string; value: FinalRecord; indexes: { byRun: string } };
+  curves: { key: string; value: CurveRecord; indexes: { byRun: string } };
   datasets: { key: string; value: DatasetMetaRecord };
   datasetBlobs: { key: string; value: DatasetBlobRecord };
   /** Out-of-line key: dataset id, part and zero-padded chunk index (see dataset-repo.ts). */

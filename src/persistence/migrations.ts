@@ -136,8 +136,20 @@ const v4: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
-export const LATEST_VERSION = 4;
+/**
+ * Version 5: finished jobs' training curves (`curves`, keyed by job id, indexed by run). Runs stored earlier
+ * keep the curves their pool points hold; their search jobs' curves were never stored and stay absent.
+ */
+const v5: Migration = {
+  version: 5,
+  what: 'training curves of finished jobs',
+  async run(db) {
+    db.createObjectStore('curves', { keyPath: 'jobId' }).createIndex('byRun', 'runId');
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5];
+export const LATEST_VERSION = 5;
 
 /** Runs every step after `oldVersion` up to `newVersion` and records the result in `meta`. */
 export async function migrate(db: UpgradeDb, tx: UpgradeTx, oldVersion: number, newVersion: number): Promise<void> {

@@ -50,6 +50,17 @@ export interface FinalRecord extends FinalTraining {
   runId: string;
 }
 
+/**
+ * A finished job's training curve (key = jobId): its history per epoch, kept for every job kind, so the live
+ * curves of jobs that ended before a reload come back. A search job leaves no pool point, so this is the only
+ * place its curve is kept. Written by schema version 5 on; earlier runs have none.
+ */
+export interface CurveRecord {
+  jobId: string;
+  runId: string;
+  history: EpochMetrics[];
+}
+
 /** Weights in their own store (key = weightsKey), so listing the pool never loads megabytes of floats. */
 export interface WeightsRecord {
   /** null only for weights that no run referenced when version 1 data was migrated. */
@@ -149,6 +160,12 @@ export const pointRecordSchema: z.ZodType<PointRecord> = z.intersection(
 );
 
 export const finalRecordSchema: z.ZodType<FinalRecord> = z.intersection(finalTrainingSchema, z.object({ runId: z.string().min(1) }));
+
+export const curveRecordSchema: z.ZodType<CurveRecord> = z.object({
+  jobId: z.string().min(1),
+  runId: z.string().min(1),
+  history: z.array(epochMetricsSchema),
+});
 
 const weightSpecSchema = z.object({
   path: z.string().min(1),

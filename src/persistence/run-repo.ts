@@ -40,9 +40,9 @@ export async function listRuns(db: PetridishDb): Promise<ReadList<RunRecord>> {
   return result;
 }
 
-/** Deletes the run, its jobs, pool points, final trainings, weights and checkpoints in one transaction; other runs are untouched. */
+/** Deletes the run, its jobs, pool points, curves, final trainings, weights and checkpoints in one transaction; other runs are untouched. */
 export async function deleteRun(db: PetridishDb, id: string): Promise<void> {
-  const tx = db.transaction(['runs', 'jobs', 'points', 'weights', 'checkpoints', 'finals'], 'readwrite');
+  const tx = db.transaction(['runs', 'jobs', 'points', 'weights', 'checkpoints', 'finals', 'curves'], 'readwrite');
   await writeTx(tx, `deleting run ${id}`, async () => {
     const owned = await Promise.all([
       tx.objectStore('jobs').index('byRun').getAllKeys(id),
@@ -50,9 +50,11 @@ export async function deleteRun(db: PetridishDb, id: string): Promise<void> {
       tx.objectStore('weights').index('byRun').getAllKeys(id),
       tx.objectStore('checkpoints').index('byRun').getAllKeys(id),
       tx.objectStore('finals').index('byRun').getAllKeys(id),
+      tx.objectStore('curves').index('byRun').getAllKeys(id),
     ]);
-    const [jobs, points, weights, checkpoints, finals] = owned;
+    const [jobs, points, weights, checkpoints, finals, curves] = owned;
     await Promise.all([
+      ...curves.map((k) => tx.objectStore('curves').delete(k)),
       ...finals.map((k) => tx.objectStore('finals').delete(k)),
       tx.objectStore('runs').delete(id),
       ...jobs.map((k) => tx.objectStore('jobs').delete(k)),

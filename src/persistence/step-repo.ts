@@ -1,12 +1,21 @@
 // The one transaction that records a step of a run: the run record (with the scheduler snapshot), every job
-// the step created or changed, the pool points, the weights of a finished job, the checkpoints it makes
+// the step created or changed, the pool points, the weights and curve of a finished job, the checkpoints it makes
 // obsolete and the test journal entries land together or not at all, so a browser killed between two
 // steps leaves a run whose snapshot, jobs and points agree.
 
 import type { NamedWeights } from '../core/weights.ts';
 import { describeIssues } from '../core/export/schema.ts';
 import type { PetridishDb } from './db.ts';
-import { jobRecordSchema, pointRecordSchema, runRecordSchema, type JobRecord, type PointRecord, type RunRecord } from './records.ts';
+import {
+  curveRecordSchema,
+  jobRecordSchema,
+  pointRecordSchema,
+  runRecordSchema,
+  type CurveRecord,
+  type JobRecord,
+  type PointRecord,
+  type RunRecord,
+} from './records.ts';
 import { checkWrite, writeTx } from './repo-helpers.ts';
 import { weightsRecord } from './weights-repo.ts';
 
@@ -18,6 +27,8 @@ export interface StepCommit {
   jobs: JobRecord[];
   points: PointRecord[];
   weights: { key: string; weights: NamedWeights }[];
+  /** Training curves of the jobs the step finishes (absent: none). */
+  curves?: CurveRecord[];
   /** Checkpoints of jobs that ended (done, failed, cancelled). */
   dropCheckpoints: string[];
   /** Test hook entries (`start:<jobId>`, `done:<jobId>`) appended to the run's journal; empty when off. */
@@ -34,11 +45,12 @@ export function journalKey(runId: string): string {
 /** Every record must belong to the run and read back (the read's schema), or nothing of the step is written. */
 function checkStep(step: StepCommit): void {
   const runId = step.run.id;
-  for (const r of [...step.jobs, ...step.points]) {
+  for (const r of [...step.jobs, ...step.points, ...(step.curves ?? []).map((c) => ({ id: `curve ${c.jobId}`, runId: c.runId }))]) {
     if (r.runId !== runId) throw new Error(`commitStep: record ${r.id} belongs to run ${r.runId}, not ${runId}`);
   }
   for (const job of step.jobs) checkWrite(`job ${job.id}`, jobRecordSchema, job);
   for (const point of step.points) checkWrite(`pool point ${point.id}`, pointRecordSchema, point);
+  for (const curve of step.curves ?? []) checkWrite(`the curve of job ${curve.jobId}`, curveRecordSchema, curve);
   checkWrite(`run ${runId}`, runRecordSchema, step.run);
 }
 
@@ -50,7 +62,7 @@ function checkStep(step: StepCommit): void {
 export async function commitStep(db: PetridishDb, step: StepCommit): Promise<void> {
   checkStep(step);
   const runId = step.run.id;
-  const tx = db.transaction(['runs', 'jobs', 'points', 'weights', 'checkpoints', 'meta'], 'readwrite');
+  const tx = db.transaction(['runs', 'jobs', 'points', 'weights', 'checkpoints', 'curves', 'meta'], 'readwrite');
   await writeTx(tx, step.what, async () => {
     if (!step.create) {
       const stored = runRecordSchema.safeParse(await tx.objectStore('runs').get(runId));
@@ -59,6 +71,7 @@ export async function commitStep(db: PetridishDb, step: StepCommit): Promise<voi
     for (const { key, weights } of step.weights) await tx.objectStore('weights').put(weightsRecord(runId, weights), key);
     for (const job of step.jobs) await tx.objectStore('jobs').put(job);
     for (const point of step.points) await tx.objectStore('points').put(point);
+    for (const curve of step.curves ?? []) await tx.objectStore('curves').put(curve);
     for (const id of step.dropCheckpoints) await tx.objectStore('checkpoints').delete(id);
     if (step.journal.length > 0) {
       const meta = tx.objectStore('meta');

@@ -8,13 +8,13 @@ import { createScheduler } from '../core/scheduler/scheduler.ts';
 import type { SchedulerCommand, SchedulerEvent, SchedulerOutput, SchedulerState, RunSnapshot } from '../core/scheduler/types.ts';
 import type { StopLimits } from '../core/scheduler/stop-rules.ts';
 import { stopReason } from '../core/scheduler/stop-rules.ts';
-import type { Job, JobResult } from '../core/search-types.ts';
+import type { EpochMetrics, Job, JobResult } from '../core/search-types.ts';
 import { checkStartWeights } from '../core/scheduler/jobs.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { getCheckpoint, putCheckpoint } from '../persistence/checkpoint-repo.ts';
-import { listJobs } from '../persistence/job-repo.ts';
+import { listCurves, listJobs } from '../persistence/job-repo.ts';
 import { listPoints } from '../persistence/point-repo.ts';
-import type { RecordProblem, RunRecord } from '../persistence/records.ts';
+import type { CurveRecord, RecordProblem, RunRecord } from '../persistence/records.ts';
 import { getRun, isReadOnlyRun } from '../persistence/run-repo.ts';
 import { commitStep } from '../persistence/step-repo.ts';
 import { getWeights } from '../persistence/weights-repo.ts';
@@ -45,6 +45,10 @@ type Held = { event: SchedulerEvent } | { step: SchedulerOutput };
 export class RunController {
   private queue: Promise<void> = Promise.resolve();
   private weights = new Map<string, NamedWeights>();
+  /** Histories of finished jobs whose step is not written yet, by job id (written with their weights). */
+  private histories = new Map<string, EpochMetrics[]>();
+  /** The stored curves of finished jobs, by job id: read at open, added to as each finished job is written. */
+  private curves = new Map<string, CurveRecord>();
   private problems: string[] = [];
   private lastLeak = 0;
   private crashHookUsed = false;
@@ -88,12 +92,14 @@ export class RunController {
     if (!run) throw new Error(`run ${runId} could not be read${problems.length ? `: ${problems.map((p) => p.message).join('; ')}` : ''}`);
     const jobs = await listJobs(deps.db, runId);
     const points = await listPoints(deps.db, runId);
+    const curves = await listCurves(deps.db, runId);
     const config = configOf(run);
     const gone = await datasetGoneMessage(deps, run);
     const readOnly = opts.readOnly || isReadOnlyRun(run) || gone !== null;
     const out = restore(config, run.snapshot as RunSnapshot, jobs.records, points.records, deps.now());
     const c = new RunController(deps, run, out.state, readOnly, gone);
-    c.report([...problems, ...jobs.problems, ...points.problems]);
+    for (const curve of curves.records) c.curves.set(curve.jobId, curve);
+    c.report([...problems, ...jobs.problems, ...points.problems, ...curves.problems]);
     if (readOnly) {
       c.notify();
       return c;
@@ -107,7 +113,7 @@ export class RunController {
 
   get view(): RunView {
     return { run: this.run, state: this.state, live: this.jobs.live, readOnly: this.readOnly, problems: this.problems,
-      lastLeak: this.lastLeak, fault: this.fault, datasetGone: this.datasetGone };
+      curves: [...this.curves.values()], lastLeak: this.lastLeak, fault: this.fault, datasetGone: this.datasetGone };
   }
 
   pause(): Promise<void> {
@@ -197,6 +203,10 @@ export class RunController {
     this.state = out.state;
     this.run = write.run;
     for (const { key } of write.weights) this.weights.delete(key);
+    for (const curve of write.curves ?? []) {
+      this.histories.delete(curve.jobId);
+      this.curves.set(curve.jobId, curve);
+    }
     for (const cmd of out.commands) {
       if (cmd.type === 'savePoint') this.deps.onJobEvent?.({ type: 'done', jobId: cmd.job.id });
       if (cmd.type === 'saveJob' && cmd.job.status === 'done' && write.weights.some((w) => w.key === weightsKeyOf(cmd.job))) {
@@ -210,7 +220,7 @@ export class RunController {
   private writesOf(out: SchedulerOutput, create: boolean) {
     const run: RunRecord = { ...this.run, preset: out.state.config.preset, snapshot: snapshot(out.state),
       status: runStatusOf(out.state), updatedAt: this.deps.now() };
-    return { ...stepWrites(out.commands, run, this.weights, this.deps.journal === true), create };
+    return { ...stepWrites(out.commands, run, this.weights, this.deps.journal === true, this.histories), create };
   }
 
   /** Pauses the run on a failed write: keeps the unsaved event, stops the running jobs, says what to do. */
@@ -265,6 +275,7 @@ export class RunController {
       this.lastLeak = outcome.tensorsAfter - outcome.tensorsBefore;
       if (this.lastLeak !== 0) this.report([`job ${job.id} left ${this.lastLeak} tensors behind in its worker`]);
       this.weights.set(weightsKeyOf(job), outcome.weights);
+      this.histories.set(job.id, outcome.result.history);
       return { ...outcome.result, weightsKey: weightsKeyOf(job) };
     } finally {
       if (started) performance.mark('petridish:job-end', { detail: job.id });

@@ -2,7 +2,7 @@
 // the small helpers that map between a stored run and the scheduler.
 import type { SchedulerConfig, SchedulerState } from '../core/scheduler/types.ts';
 import type { PetridishDb } from '../persistence/db.ts';
-import type { RunRecord, RunStatus } from '../persistence/records.ts';
+import type { CurveRecord, RunRecord, RunStatus } from '../persistence/records.ts';
 import type { WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
 import type { JobCallbacks } from './worker-pool.ts';
 
@@ -26,6 +26,11 @@ export interface RunView {
   readOnly: boolean;
   /** Records that could not be read back, and errors the run hit; shown to the user, never fatal. */
   problems: string[];
+  /**
+   * Training curves of the run's finished jobs, every kind (a search job's too, which leaves no pool point), as
+   * stored: they outlive a reload. Runs stored before curves were kept have only their pool points' histories.
+   */
+  curves: CurveRecord[];
   /** Tensors left behind by the last job in its worker (must be 0). */
   lastLeak: number;
   /**

@@ -2,29 +2,34 @@
 // a failed write shows: what was not saved and what to do.
 
 import type { SchedulerCommand } from '../core/scheduler/types.ts';
+import type { EpochMetrics } from '../core/search-types.ts';
 import type { NamedWeights } from '../core/weights.ts';
 import { errorText } from '../persistence/db.ts';
 import { isQuotaError } from '../persistence/quota.ts';
-import type { JobRecord, PointRecord, RunRecord } from '../persistence/records.ts';
+import type { CurveRecord, JobRecord, PointRecord, RunRecord } from '../persistence/records.ts';
 import type { StepCommit } from '../persistence/step-repo.ts';
 import { weightsKeyOf } from './run-types.ts';
 
 /**
  * The records of one step's commands: jobs as the step leaves them (a dispatched job is stored `running`, so a
  * reload continues it first), pool points, the weights of finished jobs (taken from `weightsInHand`, keyed by
- * weights key), the checkpoints of ended jobs, and journal entries when `journal` is on. The last write of a
- * record in the step wins. Throws when a finished training's weights are not in hand (a runtime bug).
+ * weights key), their training curves (from `curvesInHand`, per-epoch histories keyed by job id; a job without
+ * one there gets no curve record), the checkpoints of ended jobs, and journal entries when `journal` is on. The
+ * last write of a record in the step wins. Throws when a finished training's weights are not in hand (a runtime
+ * bug).
  */
 export function stepWrites(
   commands: readonly SchedulerCommand[],
   run: RunRecord,
   weightsInHand: ReadonlyMap<string, NamedWeights>,
   journal: boolean,
+  curvesInHand: ReadonlyMap<string, EpochMetrics[]> = new Map(),
 ): Omit<StepCommit, 'create'> {
   const runId = run.id;
   const jobs = new Map<string, JobRecord>();
   const points = new Map<string, PointRecord>();
   const weights: StepCommit['weights'] = [];
+  const curves = new Map<string, CurveRecord>();
   const dropCheckpoints: string[] = [];
   const entries: string[] = [];
   const what: string[] = [];
@@ -32,6 +37,8 @@ export function stepWrites(
     const w = weightsInHand.get(key);
     if (!w) throw new Error(`no weights in hand for finished job ${jobId}`);
     weights.push({ key, weights: w });
+    const history = curvesInHand.get(jobId);
+    if (history) curves.set(jobId, { jobId, runId, history });
     dropCheckpoints.push(jobId);
     entries.push(`done:${jobId}`);
   };
@@ -76,6 +83,7 @@ export function stepWrites(
     jobs: [...jobs.values()],
     points: [...points.values()],
     weights,
+    curves: [...curves.values()],
     dropCheckpoints,
     journal: journal ? entries : [],
     what: joinWhat(what),

@@ -1,6 +1,7 @@
 // The whole path once, in real headless Chromium on the WebGPU backend: pick MNIST, run a tiny Petridish
-// search in a worker (two seeds, one search step, its child), reload in the middle, resume, and download the
-// frontier JSON.
+// search in a worker (two seeds, one search step, its child), reload in the middle, resume, download the
+// frontier JSON and CSV, and reload once more: every finished job's training curve, the search phase's too
+// (it leaves no pool point), comes back in its colour.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
@@ -78,6 +79,25 @@ describe('foundation: one tiny search end to end', () => {
     const rows = readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
     expect(rows[0]).toMatch(/^id,parent_id,.*,error,test_acc,test_count,/);
     expect(rows.slice(1).map((r) => r.split(',')[0]).sort()).toEqual([...ids].sort());
+
+    // The curves' legend (job name | colour): the search phase's curve is there, and after a reload every
+    // finished job's curve comes back in the same colour (a job cancelled at the end has no stored curve).
+    const chart = page.getByTestId('loss-chart');
+    const legend = async (): Promise<string[]> => {
+      const names = await chart.locator('.u-legend .u-series th').allTextContents();
+      const colours = await chart.locator('.u-legend .u-series .u-marker').evaluateAll((els) => els.map((e) => getComputedStyle(e).borderColor));
+      return names.map((n, i) => `${n} | ${colours[i] ?? '?'}`);
+    };
+    const SEARCH = /^child of #\d+ \(search phase\) \| rgb/;
+    await expect.poll(legend).toContainEqual(expect.stringMatching(SEARCH));
+    const curvesBefore = await legend();
+    await page.reload();
+    await page.getByTestId('run-row').filter({ hasText: 'finished' }).getByRole('button', { name: 'Open' }).click();
+    await expect.poll(legend, { timeout: 60_000 }).toContainEqual(expect.stringMatching(SEARCH));
+    const curvesAfter = await legend();
+    expect(curvesAfter.length).toBeGreaterThanOrEqual(POOL + 1);
+    for (const line of curvesAfter) expect(curvesBefore, 'a restored curve keeps its name and colour').toContain(line);
+    await saveScreenshot(page, 'foundation-4-reopened');
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { QuotaExceededError } from '../../src/persistence/quota.ts';
 import { freshDb, makeCheckpoint, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
 import type { PetridishDb } from '../../src/persistence/db.ts';
 import { deleteRun, getRun, loadRun, putRun } from '../../src/persistence/run-repo.ts';
-import { listJobs, putJob } from '../../src/persistence/job-repo.ts';
+import { listCurves, listJobs, putJob } from '../../src/persistence/job-repo.ts';
 import { commitStep, type StepCommit } from '../../src/persistence/step-repo.ts';
 import { listPoints } from '../../src/persistence/point-repo.ts';
 import { getWeights, putWeights } from '../../src/persistence/weights-repo.ts';
@@ -49,12 +49,25 @@ describe('commitStep: a job\'s result', () => {
     expect((await getRun(db, 'r1')).record).toMatchObject({ snapshot: { step: 2 }, updatedAt: 50, name: 'run r1' });
   });
 
-  it('a search job commits weights without a pool point', async () => {
+  it('a search job commits weights and its curve without a pool point', async () => {
     const { db } = await freshDb();
     await seedRun(db, 'r1');
-    await commitStep(db, { ...stepOf('r1'), points: [] });
+    const history = makeCheckpoint('r1', 'r1-j1', 2).history;
+    await commitStep(db, { ...stepOf('r1'), points: [], curves: [{ jobId: 'r1-j1', runId: 'r1', history }] });
     expect((await listPoints(db, 'r1')).records).toEqual([]);
     expect((await getWeights(db, 'r1-w1')).record).not.toBeNull();
+    expect((await listCurves(db, 'r1')).records).toEqual([{ jobId: 'r1-j1', runId: 'r1', history }]);
+  });
+
+  it('rejects a curve of another run, or one that would not read back, before writing', async () => {
+    const { db } = await freshDb();
+    await seedRun(db, 'r1');
+    const history = makeCheckpoint('r1', 'r1-j1', 2).history;
+    await expect(commitStep(db, { ...stepOf('r1'), curves: [{ jobId: 'r1-j1', runId: 'r2', history }] })).rejects.toThrow(/curve r1-j1 belongs to run r2/);
+    const broken = [{ ...history[0], epoch: -1 }] as typeof history;
+    await expect(commitStep(db, { ...stepOf('r1'), curves: [{ jobId: 'r1-j1', runId: 'r1', history: broken }] })).rejects.toThrow(/the curve of job r1-j1/);
+    await expectUntouched(db, 'r1');
+    expect((await listCurves(db, 'r1')).records).toEqual([]);
   });
 
   it('lands nothing when a value cannot be stored midway', async () => {
@@ -107,10 +120,11 @@ describe('deleteRun', () => {
       await seedRun(db, id);
       await putJob(db, makeJob(id, `${id}-j2`, { kind: 'search' }));
       await putCheckpoint(db, makeCheckpoint(id, `${id}-j2`, 1));
-      await commitStep(db, stepOf(id));
+      await commitStep(db, { ...stepOf(id), curves: [{ jobId: `${id}-j1`, runId: id, history: makeCheckpoint(id, `${id}-j1`, 1).history }] });
       await putWeights(db, `${id}-search`, id, makeWeights([7, 8]));
     }
     await deleteRun(db, 'r1');
+    expect(await db.getAllKeys('curves')).toEqual(['r2-j1']);
     expect((await getRun(db, 'r1')).record).toBeNull();
     expect((await listJobs(db, 'r1')).records).toEqual([]);
     expect((await listPoints(db, 'r1')).records).toEqual([]);

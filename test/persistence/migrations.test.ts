@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS, type UpgradeDb, type UpgradeTx } from '../../src/persistence/migrations.ts';
 import { DB_VERSION, openPetridishDb } from '../../src/persistence/db.ts';
 import { getRun, listRuns, deleteRun } from '../../src/persistence/run-repo.ts';
-import { listJobs } from '../../src/persistence/job-repo.ts';
+import { listCurves, listJobs } from '../../src/persistence/job-repo.ts';
 import { listPoints } from '../../src/persistence/point-repo.ts';
 import { getWeights } from '../../src/persistence/weights-repo.ts';
 import { getCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
@@ -44,8 +44,8 @@ async function writeV1Data(db: UpgradeDb): Promise<void> {
 
 describe('migrations', () => {
   it('are numbered 1..latest', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4]);
-    expect(DB_VERSION).toBe(4);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(DB_VERSION).toBe(5);
   });
 
   it('upgrade a version 1 database with data and keep it', async () => {
@@ -57,8 +57,9 @@ describe('migrations', () => {
     v1.close();
 
     const db = await openPetridishDb({ name: 'old', factory });
-    expect(db.version).toBe(4);
-    expect(await db.get('meta', 'schema')).toEqual({ version: 4, migratedFrom: 1 });
+    expect(db.version).toBe(5);
+    expect(await db.get('meta', 'schema')).toEqual({ version: 5, migratedFrom: 1 });
+    expect(await db.count('curves')).toBe(0);
     expect((await getRun(db, 'r1')).record).toEqual(makeRun('r1'));
     expect((await listJobs(db, 'r1')).records.map((j) => j.id)).toEqual(['j1', 'j2']);
     expect((await listPoints(db, 'r1')).records.map((p) => p.id)).toEqual(['p1']);
@@ -84,6 +85,39 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('upgrade a version 4 database (before curves were kept): its runs open with their pool points\' curves', async () => {
+    const factory = new IDBFactory();
+    const request = factory.open('v4', 4);
+    request.addEventListener('upgradeneeded', () => {
+      const tx = wrap(request.transaction as IDBTransaction) as unknown as UpgradeTx;
+      void migrate(wrap(request.result) as unknown as UpgradeDb, tx, 0, 4);
+    });
+    const v4 = (await wrap(request)) as unknown as UpgradeDb;
+    expect([...v4.objectStoreNames]).not.toContain('curves');
+    const point = makePointRecord('r1', 'p1', { jobId: 'j1', weightsKey: 'w-p1' });
+    const tx = v4.transaction(['runs', 'jobs', 'points', 'weights'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('runs').put(makeRun('r1')),
+      tx.objectStore('jobs').put(makeJob('r1', 'j1', { status: 'done' })),
+      tx.objectStore('jobs').put(makeJob('r1', 'j2', { kind: 'search', status: 'done', createdAt: 20 })),
+      tx.objectStore('points').put(point),
+      tx.objectStore('weights').put({ ...makeWeights([1, 2]), runId: 'r1' }, 'w-p1'),
+      tx.done,
+    ]);
+    v4.close();
+
+    const db = await openPetridishDb({ name: 'v4', factory });
+    expect(db.version).toBe(5);
+    expect(await db.get('meta', 'schema')).toEqual({ version: 5, migratedFrom: 4 });
+    expect((await getRun(db, 'r1')).record).toEqual(makeRun('r1'));
+    expect((await listJobs(db, 'r1')).records.map((j) => [j.id, j.status])).toEqual([['j1', 'done'], ['j2', 'done']]);
+    expect((await listPoints(db, 'r1')).records).toEqual([point]);
+    expect((await listCurves(db, 'r1'))).toEqual({ records: [], problems: [] });
+    await deleteRun(db, 'r1');
+    expect([await db.count('runs'), await db.count('jobs'), await db.count('points'), await db.count('weights')]).toEqual([0, 0, 0, 0]);
+    db.close();
+  });
+
   it('a failed upgrade rejects clearly and leaves the old database as it was', async () => {
     const factory = new IDBFactory();
     // A version-1 database that already has the store version 2 creates, so the step fails.
@@ -97,7 +131,7 @@ describe('migrations', () => {
     await v1.put('runs', makeRun('r1'));
     v1.close();
     await expect(openPetridishDb({ name: 'odd', factory })).rejects.toThrow(
-      /Could not open database "odd" at version 4: ConstraintError/,
+      /Could not open database "odd" at version 5: ConstraintError/,
     );
     const still = await openV1(factory, 'odd');
     expect(still.version).toBe(1);
@@ -108,8 +142,8 @@ describe('migrations', () => {
   it('a fresh database starts at the latest version', async () => {
     const db = await openPetridishDb({ name: 'new', factory: new IDBFactory() });
     expect([...db.objectStoreNames].sort()).toEqual(
-      ['checkpoints', 'datasetBlobs', 'datasetChunks', 'datasets', 'finals', 'jobs', 'meta', 'points', 'runs', 'weights'].sort(),
+      ['checkpoints', 'curves', 'datasetBlobs', 'datasetChunks', 'datasets', 'finals', 'jobs', 'meta', 'points', 'runs', 'weights'].sort(),
     );
-    expect(await db.get('meta', 'schema')).toEqual({ version: 4, migratedFrom: 0 });
+    expect(await db.get('meta', 'schema')).toEqual({ version: 5, migratedFrom: 0 });
   });
 });

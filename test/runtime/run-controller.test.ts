@@ -6,7 +6,7 @@ import { NanLossError } from '../../src/ml/errors.ts';
 import type { SearchPreset } from '../../src/core/training/training-config.ts';
 import type { PetridishDb } from '../../src/persistence/db.ts';
 import { getCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
-import { listJobs } from '../../src/persistence/job-repo.ts';
+import { listCurves, listJobs } from '../../src/persistence/job-repo.ts';
 import { listPoints } from '../../src/persistence/point-repo.ts';
 import { getRun } from '../../src/persistence/run-repo.ts';
 import { getWeights } from '../../src/persistence/weights-repo.ts';
@@ -14,7 +14,8 @@ import { RunController, type RunView } from '../../src/runtime/run-controller.ts
 import { testConfig } from '../core/scheduler/scheduler-harness.ts';
 import { tinySummary } from '../core/frontier-fixtures.ts';
 import { freshDb } from '../persistence/persistence-fixtures.ts';
-import { FakeRunner, isOver, waitUntil } from './fake-runner.ts';
+import { FakeRunner, isOver, outcomeOf, waitUntil } from './fake-runner.ts';
+import type { Job } from '../../src/core/search-types.ts';
 
 function setup(db: PetridishDb, runner: FakeRunner) {
   let clock = 1_700_000_000_000;
@@ -104,6 +105,30 @@ describe('RunController', () => {
     }
     expect([...doneCounts(seen.events).values()].every((n) => n === 1)).toBe(true);
     expect(doneCounts(seen.events).size).toBe(done.length);
+  });
+
+  it('stores every finished job\'s curve, a search job\'s too, and a reopened run shows them', async () => {
+    const { db } = await freshDb();
+    const runner = new FakeRunner(true);
+    const a = setup(db, runner);
+    await RunController.create(a.deps, newRun(2));
+    await waitUntil(() => isOver(a.seen.view), 'the search to finish');
+    const done = (await listJobs(db, 'r1')).records.filter((j) => j.status === 'done');
+    expect(done.some((j) => j.kind === 'search')).toBe(true);
+    const stored = (await listCurves(db, 'r1')).records;
+    expect(stored.map((c) => c.jobId).sort()).toEqual(done.map((j) => j.id).sort());
+    // Each curve is the history its job reported (the fake runner's one epoch at its best accuracy).
+    for (const c of stored) expect(c.history, c.jobId).toEqual(outcomeOf(done.find((j) => j.id === c.jobId) as Job).result.history);
+    expect((a.seen.view as RunView).curves.map((c) => c.jobId).sort()).toEqual(done.map((j) => j.id).sort());
+    // After a reload (a new controller on the same database), read-only or not, the search jobs' curves are back.
+    for (const readOnly of [true, false]) {
+      const b = setup(db, new FakeRunner(true));
+      const c = await RunController.open(b.deps, 'r1', { readOnly });
+      const searchIds = done.filter((j) => j.kind === 'search').map((j) => j.id);
+      expect(c.view.curves.filter((k) => searchIds.includes(k.jobId))).toHaveLength(searchIds.length);
+      expect(c.view.curves).toHaveLength(done.length);
+      expect(c.view.problems).toEqual([]);
+    }
   });
 
   it('a reopened run continues from the checkpoints without redoing finished jobs or duplicating points', async () => {

@@ -1,7 +1,8 @@
 // Training curves per job on an epoch axis, the shape uPlot wants: x values plus one y array per job with
 // nulls where it has no sample. Running jobs add their progress reports (loss at a fraction of an epoch,
 // validation accuracy at each epoch end); jobs that finished before the page opened are read back from their
-// pool points' stored histories (loss and accuracy per epoch), so the curves survive a reload. A job keeps one
+// stored curves (every finished job's loss and accuracy per epoch, search jobs' too) or, for runs stored
+// before those were kept, their pool points' histories, so the curves survive a reload. A job keeps one
 // colour, chosen from its number, across updates and reloads.
 import type { EpochMetrics } from '../../core/search-types.ts';
 import type { LiveJob } from '../../runtime/run-controller.ts';
@@ -49,6 +50,15 @@ export function curveSeries(ids: readonly string[], nameOf: (id: string) => stri
 export interface StoredCurve {
   jobId: string;
   history: readonly EpochMetrics[];
+}
+
+/**
+ * The curves to restore: the stored curve records (one per finished job, any kind) and, for jobs without one
+ * (runs stored before curves were kept, imported runs), their pool points' histories.
+ */
+export function mergeCurves(stored: readonly StoredCurve[], pool: readonly { jobId: string; history: readonly EpochMetrics[] }[]): StoredCurve[] {
+  const have = new Set(stored.map((c) => c.jobId));
+  return [...stored, ...pool.filter((p) => !have.has(p.jobId)).map((p) => ({ jobId: p.jobId, history: p.history }))];
 }
 
 function orderOf(jobId: string): number {

@@ -3,7 +3,7 @@
 // per job that stays the same.
 import { describe, expect, it } from 'vitest';
 import type { LiveJob } from '../../../src/runtime/run-controller.ts';
-import { addSamples, addStored, alignedData, curveColor, CURVE_COLORS, curveSeries, jobsOf, type CurveStore } from '../../../src/ui/charts/curve-series.ts';
+import { addSamples, addStored, alignedData, curveColor, CURVE_COLORS, curveSeries, jobsOf, mergeCurves, type CurveStore } from '../../../src/ui/charts/curve-series.ts';
 
 const job = (id: string, over: Partial<LiveJob> = {}): LiveJob => ({ jobId: id, epoch: 1, epochs: 2, batch: 1, batches: 4, loss: 2, startedAt: 0, updatedAt: 1, history: [], ...over });
 const metrics = (epoch: number, valAcc: number) => ({ epoch, trainLoss: 1.5, trainAcc: 0.4, valLoss: 1.6, valAcc, lr: 0.1, seconds: 1 });
@@ -17,6 +17,20 @@ describe('curve series', () => {
     expect(jobsOf(store)).toEqual(['r-j0001', 'r-j0002']);
     expect(alignedData(store, 'loss')).toEqual([[0.25, 0.5, 1], [2, null, 1.5], [null, 2, null]]);
     expect(alignedData(store, 'valAcc')).toEqual([[1], [50], [null]]);
+  });
+
+  it('restores the stored curves of every job kind, with the pool points\' histories for jobs that have none', () => {
+    // j0003 is a search job: no pool point, only its stored curve. j0001 has both (the stored curve wins);
+    // j0002 was stored before curves were kept: its point's history stands in.
+    const curves = mergeCurves(
+      [{ jobId: 'r-j0001', history: [metrics(1, 0.25)] }, { jobId: 'r-j0003', history: [metrics(1, 0.6), metrics(2, 0.7)] }],
+      [{ jobId: 'r-j0001', history: [metrics(1, 0.99)] }, { jobId: 'r-j0002', history: [metrics(1, 0.4)] }],
+    );
+    expect(curves.map((c) => c.jobId)).toEqual(['r-j0001', 'r-j0003', 'r-j0002']);
+    const store: CurveStore = new Map();
+    expect(addStored(store, curves)).toBe(true);
+    expect(jobsOf(store)).toEqual(['r-j0001', 'r-j0002', 'r-j0003']);
+    expect(alignedData(store, 'valAcc')).toEqual([[1, 2], [25, null], [40, null], [60, 70]]);
   });
 
   it('reads finished jobs back from their stored histories, without replacing a live curve', () => {
