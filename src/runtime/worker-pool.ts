@@ -63,6 +63,8 @@ export class WorkerPool {
   private cancelledWhileStarting = new Set<string>();
 
   private maxWorkers: number;
+  /** The backend the last started worker reported, kept when idle workers are stopped. */
+  private lastBackend: BackendInfo | null = null;
 
   constructor(private readonly opts: PoolOptions) {
     this.maxWorkers = checkSize(opts.size);
@@ -89,10 +91,28 @@ export class WorkerPool {
     return this.slots.filter((s) => s.jobId !== null).length;
   }
 
-  /** Starts one worker (if none runs) and returns its backend information. */
+  /** Starts one worker (if none runs and none has reported yet) and returns its backend information. */
   async backend(): Promise<BackendInfo> {
-    const slot = this.slots[0] ?? this.spawn();
-    return slot.ready;
+    const slot = this.slots[0];
+    if (slot) return slot.ready;
+    if (this.lastBackend) return this.lastBackend;
+    return this.spawn().ready;
+  }
+
+  /** Workers started and not yet stopped. */
+  get started(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Stops every worker that runs no job (and frees its GPU device); the next job or request starts one again.
+   * For a tab that shows a run another tab drives: it trains nothing, so it keeps no trainer. Returns how many
+   * were stopped.
+   */
+  stopIdle(): number {
+    const idle = this.slots.filter((s) => s.jobId === null);
+    for (const slot of idle) this.remove(slot);
+    return idle.length;
   }
 
   async run(request: WorkerJobRequest, cb: JobCallbacks, transfer: Transferable[] = []): Promise<WorkerJobOutcome> {
@@ -196,6 +216,7 @@ export class WorkerPool {
     });
     worker.addEventListener('messageerror', () => crash('the trainer worker sent a message that could not be read'));
     slot.ready = api.init(this.opts.init).then((info) => {
+      this.lastBackend = info;
       this.opts.onBackend?.(info);
       return info;
     });

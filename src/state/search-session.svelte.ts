@@ -72,6 +72,8 @@ export class SearchSession {
   dbNote = $state.raw<string | null>(null);
   /** Why the open run is read-only here (another tab drives it); null otherwise. */
   lockNote = $state.raw<string | null>(null);
+  /** Why the last re-read of a run another tab drives failed (it is retried every few seconds); null once one works. */
+  followNote = $state.raw<string | null>(null);
   /** Wall-time limit of one job (ms); a job that reaches it fails (and is retried once). Read by init(). */
   jobTimeLimitMs: number | null = DEFAULT_JOB_TIME_LIMIT_MS;
 
@@ -94,6 +96,11 @@ export class SearchSession {
   private ticker: ReturnType<typeof setInterval> | null = null;
   /** This tab's hold on the open run (one tab drives a run at a time). */
   private lock: RunLock | null = null;
+  /**
+   * The open run is ended and only viewed here, so this tab does not hold its lock (another tab may open it
+   * too); the lock is taken when this tab starts to drive it (a final training). See `finalsDriver`.
+   */
+  private lockOnDemand = false;
   private readonly dbName = DEFAULT_DB_NAME;
   private readonly hooks = readTestHooks();
 
@@ -177,25 +184,32 @@ export class SearchSession {
   }
 
   /**
-   * Opens a stored run. The tab that drives a run (its search, and its final trainings, which also run on a
+   * Opens a stored run. The tab that drives a run (its search, or a final training, which also runs on a
    * finished or read-only run) holds the run's lock; when another tab holds it, the run opens read-only here
-   * with its final trainings only listed, refreshed every few seconds, and `lockNote` says why.
+   * with its final trainings only listed, refreshed every few seconds, and `lockNote` says why. An ended run
+   * (finished or stopped) opened only to be viewed, with no final training to continue, keeps no lock, so
+   * other tabs can open it too; starting a final training takes the lock then (`finalsDriver`).
    */
   async open(runId: string, readOnly: boolean): Promise<void> {
     await this.guard(async () => {
       const held = await acquireRunLock(runId);
       if ('heldElsewhere' in held) {
         this.attach(await RunController.open(this.deps(), runId, { readOnly: true }), null, false);
-        this.lockNote = 'This run is open in another tab of this browser, which drives it (its search and final trainings), so it is shown read-only here and refreshed every few seconds. Close it there (or close that tab) to drive it from this tab.';
-        this.follow(runId);
+        this.showDrivenElsewhere(runId);
         return;
       }
       const lock = 'lock' in held ? held.lock : null;
       try {
         const c = await RunController.open(this.deps(), runId, { readOnly });
         // A run whose dataset was deleted has nothing to drive here (search or final training): no lock is kept.
-        if (c.view.datasetGone) lock?.release();
-        this.attach(c, c.view.datasetGone ? null : lock, true);
+        const drivable = !c.view.datasetGone && c.view.run.status !== 'imported';
+        // A run not ended (running or paused when its page went away) stays locked while viewed, so another
+        // tab cannot resume it behind this view.
+        const ended = c.view.run.status === 'finished' || c.view.run.status === 'stopped';
+        const drives = drivable && (!c.readOnly || !ended || (await this.hasFinalToContinue(runId)));
+        if (!drives) lock?.release();
+        this.attach(c, drives ? lock : null, drives);
+        this.lockOnDemand = drivable && !drives;
       } catch (e) {
         lock?.release();
         throw e;
@@ -203,17 +217,38 @@ export class SearchSession {
     });
   }
 
-  /** Re-reads a run another tab drives, every few seconds, while it stays open here. */
+  /** Whether the run has a final training that opening it continues (queued or running when the page went away). */
+  private async hasFinalToContinue(runId: string): Promise<boolean> {
+    const { records } = await listFinals(this.requireDb(), runId);
+    return records.some((t) => t.status === 'running' || t.status === 'queued');
+  }
+
+  /**
+   * The open run is driven by another tab: say so, re-read it every few seconds, and stop this tab's idle
+   * trainer workers (it trains nothing; a worker starts again when this tab drives a run).
+   */
+  private showDrivenElsewhere(runId: string): void {
+    this.lockNote = 'This run is open in another tab of this browser, which drives it (its search and final trainings), so it is shown read-only here and refreshed every few seconds. Close it there (or close that tab) to drive it from this tab.';
+    this.pool?.stopIdle();
+    this.follow(runId);
+  }
+
+  /** Re-reads a run another tab drives, every few seconds, while it stays open here; a failed re-read is shown. */
   private follow(runId: string): void {
+    if (this.ticker) clearInterval(this.ticker);
     this.ticker = setInterval(() => {
       void RunController.open(this.deps(), runId, { readOnly: true }).then(
         (c) => {
           if (this.view?.run.id !== runId || !this.controller?.readOnly) return;
           this.controller = c;
           this.view = c.view;
+          this.followNote = null;
           void this.attachFinals(c, false);
         },
-        () => undefined,
+        (e: unknown) => {
+          if (this.view?.run.id !== runId) return;
+          this.followNote = `This run could not be re-read at ${new Date().toLocaleTimeString()}, so what is shown may be out of date (tried again every few seconds): ${describeError(e)}`;
+        },
       );
     }, 5000);
   }
@@ -375,21 +410,58 @@ export class SearchSession {
     }
   }
 
-  /** Starts a final training of `point` (Archai's evaluation stage) with the user's width and epochs. */
-  async startFinal(point: PoolPoint, choices: FinalChoices): Promise<void> {
-    const fc = this.finalController;
-    if (!fc) {
-      this.fail(this.lockNote
-        ? 'final training is not available in this tab: another tab of this browser drives this run, so start it there'
-        : 'final training is not available for this run (it is imported, or still opening)');
-      return;
+  /**
+   * The controller of the open run's final trainings, for this tab to drive them. A run only viewed here
+   * (`lockOnDemand`) takes its lock first; when another tab has taken it meanwhile, the run turns read-only
+   * here, says why, and null is returned.
+   */
+  private async finalsDriver(): Promise<FinalController | null> {
+    if (this.finalController) return this.finalController;
+    const c = this.controller;
+    if (!c || !this.lockOnDemand) return null;
+    const runId = c.view.run.id;
+    const held = await acquireRunLock(runId);
+    if (this.controller !== c) {
+      if ('lock' in held) held.lock.release();
+      return null;
     }
-    await this.guard(async () => fc.request(point, choices));
+    if ('heldElsewhere' in held) {
+      this.lockOnDemand = false;
+      this.showDrivenElsewhere(runId);
+      return null;
+    }
+    this.lock = 'lock' in held ? held.lock : null;
+    this.lockOnDemand = false;
+    await this.attachFinals(c, true);
+    return this.finalController;
   }
 
-  pauseFinal = (id: string): Promise<void> | undefined => this.finalController?.pause(id);
-  resumeFinal = (id: string): Promise<void> | undefined => this.finalController?.resume(id);
-  cancelFinal = (id: string): Promise<void> | undefined => this.finalController?.cancel(id);
+  private finalUnavailable(): void {
+    this.fail(this.lockNote
+      ? 'final training is not available in this tab: another tab of this browser drives this run, so start it there'
+      : 'final training is not available for this run (it is imported, or still opening)');
+  }
+
+  /** Starts a final training of `point` (Archai's evaluation stage) with the user's width and epochs. */
+  async startFinal(point: PoolPoint, choices: FinalChoices): Promise<void> {
+    await this.guard(async () => {
+      const fc = await this.finalsDriver();
+      if (!fc) return this.finalUnavailable();
+      await fc.request(point, choices);
+    });
+  }
+
+  private async withFinals(act: (fc: FinalController) => Promise<void>): Promise<void> {
+    await this.guard(async () => {
+      const fc = await this.finalsDriver();
+      if (!fc) return this.finalUnavailable();
+      await act(fc);
+    });
+  }
+
+  pauseFinal = (id: string): Promise<void> => this.withFinals((fc) => fc.pause(id));
+  resumeFinal = (id: string): Promise<void> => this.withFinals((fc) => fc.resume(id));
+  cancelFinal = (id: string): Promise<void> => this.withFinals((fc) => fc.cancel(id));
 
   /** Downloads a finished final model as a zip, like a pool point (normalisation of the whole training split). */
   async exportFinal(t: FinalTraining, format: ModelFormat = 'tfjs'): Promise<void> {
@@ -415,7 +487,9 @@ export class SearchSession {
     this.ticker = null;
     this.lock?.release();
     this.lock = null;
+    this.lockOnDemand = false;
     this.lockNote = null;
+    this.followNote = null;
     this.controller = null;
     this.view = null;
     this.finalController = null;

@@ -1,8 +1,16 @@
-// Two tabs of one browser on the same run: only one drives it (Web Locks), the other shows it read-only and
-// says why; when another tab upgrades the database, the driving tab closes its connection, stops saving and
-// says to reload instead of failing with a bare error.
+// Two tabs of one browser on the same run: only one drives it (Web Locks), the other shows it read-only, says
+// why, starts no trainer worker and says when it cannot re-read the run; an ended run only viewed holds no
+// lock, and a final training runs only in the tab that took the lock to start it; when another tab upgrades
+// the database, the driving tab closes its connection, stops saving and says to reload instead of failing
+// with a bare error.
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+
+/** The trainer workers a tab has started and not stopped (the dataset and benchmark workers are not counted). */
+function trainers(page: Page): number {
+  return page.workers().filter((w) => /trainer/.test(w.url())).length;
+}
 
 describe('several tabs', () => {
   let s: Session;
@@ -64,6 +72,53 @@ describe('several tabs', () => {
     await page.close();
   });
 
+  it('an ended run viewed in two tabs holds no lock; a final training takes it, and runs only in that tab', async () => {
+    const a = await s.context.newPage();
+    await a.goto('/?maxPoolSize=2');
+    await expect.poll(() => a.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
+    await a.getByTestId('dataset-mnist').check();
+    await a.getByTestId('preset-select').selectOption('tiny');
+    await a.getByTestId('start-button').click();
+    await expect.poll(() => a.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 1000 }).toMatch(/finished/);
+    // Both tabs open the finished run to look at it: neither holds it, so neither is told another tab drives it.
+    const openRun = async (page: Page): Promise<void> => {
+      await page.goto('/');
+      await page.getByTestId('run-row').first().getByRole('button', { name: 'Open' }).click({ timeout: 60_000 });
+      await page.getByTestId('final-panel').waitFor({ timeout: 60_000 });
+    };
+    await openRun(a);
+    const b = await s.context.newPage();
+    await openRun(b);
+    await b.getByTestId('final-start').waitFor();
+    expect(await a.getByTestId('lock-note').count()).toBe(0);
+    expect(await b.getByTestId('lock-note').count()).toBe(0);
+
+    // A final training started in b takes the run's lock there.
+    await b.getByTestId('final-width').fill('4');
+    await b.getByTestId('final-epochs').fill('30');
+    await b.getByTestId('final-start').click();
+    await expect.poll(() => b.getByTestId('final-progress').textContent(), { timeout: 120_000 }).toMatch(/batch [1-9]/);
+    // a cannot start one now: it says why, turns read-only and keeps no trainer worker.
+    await a.getByTestId('final-start').click();
+    await expect.poll(() => a.getByTestId('lock-note').textContent(), { timeout: 30_000 }).toMatch(/open in another tab of this browser, which drives it/);
+    await expect.poll(() => a.getByTestId('problems').textContent()).toMatch(/final training is not available in this tab: another tab of this browser drives this run/);
+    await expect.poll(() => trainers(a), { timeout: 30_000 }).toBe(0);
+
+    // Opened afresh while b's final training runs, a lists it (read from storage) but never runs it itself.
+    await a.goto('/');
+    await a.getByTestId('run-row').first().getByRole('button', { name: 'Open' }).click({ timeout: 60_000 });
+    await expect.poll(() => a.getByTestId('lock-note').textContent(), { timeout: 60_000 }).toMatch(/open in another tab/);
+    await expect.poll(() => a.getByTestId('final-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('running');
+    const progress = await b.getByTestId('final-progress').textContent();
+    await expect.poll(() => b.getByTestId('final-progress').textContent(), { timeout: 120_000 }).not.toBe(progress);
+    expect(trainers(a)).toBe(0);
+    expect(await a.getByTestId('final-progress').count()).toBe(0);
+    expect(trainers(b)).toBe(1);
+    await saveScreenshot(a, 'tabs-1-final-elsewhere');
+    await a.close();
+    await b.close();
+  });
+
   it('one tab drives a run, the other shows it read-only and says why; an upgrade elsewhere says to reload', async () => {
     const first = s.page;
     await first.goto('/?maxPoolSize=50');
@@ -80,10 +135,13 @@ describe('several tabs', () => {
     await expect.poll(() => second.getByTestId('run-status').textContent(), { timeout: 60_000 }).toMatch(/Read-only/);
     await expect.poll(() => second.getByTestId('lock-note').textContent()).toMatch(/open in another tab of this browser, which drives it \(its search and final trainings\)/);
     expect(await second.getByTestId('pause-button').count()).toBe(0);
+    // It trains nothing, so it keeps no trainer worker (the one that found the device at page load is stopped).
+    await expect.poll(() => trainers(second), { timeout: 30_000 }).toBe(0);
+    expect(trainers(first)).toBeGreaterThan(0);
     // Live: the second tab reads what the first one saves (its training clock moves on).
     await expect.poll(() => second.getByTestId('run-status').textContent(), { timeout: 120_000 }).not.toMatch(/· 0 s of training/);
     expect(await first.getByTestId('pause-button').count()).toBe(1);
-    await saveScreenshot(second, 'tabs-1-read-only');
+    await saveScreenshot(second, 'tabs-2-read-only');
 
     // A newer release in the second tab opens the database one version up: nothing blocks it, and the first
     // tab closes its connection, pauses the run and says to reload.
@@ -105,7 +163,10 @@ describe('several tabs', () => {
     await expect.poll(() => first.getByTestId('storage-fault').textContent()).toMatch(/database was closed/);
     // Resuming here could not save either: the page offers only the reload.
     expect(await first.getByTestId('resume-button').count()).toBe(0);
-    await saveScreenshot(first, 'tabs-2-reload');
+    await saveScreenshot(first, 'tabs-3-reload');
+    // The read-only tab closed its connection too: its next re-read of the run fails, and it says so.
+    await expect.poll(() => second.getByTestId('follow-note').textContent(), { timeout: 30_000 }).toMatch(/could not be re-read at .*may be out of date/);
+    expect(trainers(second)).toBe(0);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });

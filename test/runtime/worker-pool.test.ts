@@ -124,6 +124,25 @@ describe('WorkerPool', () => {
     expect(p.busy).toBe(0);
   });
 
+  it('stopIdle stops the idle workers only, keeps the backend known, and the next job starts a worker again', async () => {
+    const p = makePool({ size: 2 });
+    const busy = p.run(request('coop-a'), cb);
+    expect((await p.run(request('ok-b'), cb)).result.jobId).toBe('ok-b');
+    expect(p.started).toBe(2);
+    expect(p.stopIdle()).toBe(1);
+    expect(p.started).toBe(1);
+    expect(workers.filter((w) => w.terminated)).toHaveLength(1);
+    p.cancel('coop-a');
+    await expect(busy).rejects.toThrow(/job coop-a cancelled/);
+    expect(p.stopIdle()).toBe(1);
+    expect(p.started).toBe(0);
+    // The backend is still known without a worker; a job starts a fresh one.
+    expect(await p.backend()).toEqual(INFO);
+    expect(workers).toHaveLength(2);
+    expect((await p.run(request('ok-c'), cb)).result.jobId).toBe('ok-c');
+    expect(workers).toHaveLength(3);
+  });
+
   it('resize lets more jobs run at once, and shrinking stops workers above the new size', async () => {
     const p = makePool({ size: 1 });
     const a = p.run(request('coop-a'), cb);
