@@ -15,7 +15,7 @@ import { trainPhase } from '../../src/ml/train/train.ts';
 import { countGpuDispatches, type DispatchCounter } from './gpu-dispatches.ts';
 import { wrapKernels, type KernelStat } from './kernel-timer.ts';
 import { flag, loadReferenceArch, nodeBackends, numFlag, saveResult, useBackend, type ReferenceArchName } from '../lib.ts';
-import { buildPlainModel } from '../throughput/plain-layers.ts';
+import { buildPlainModel, disposePlainModel } from '../throughput/plain-layers.ts';
 import { recipe, syntheticPhase } from '../throughput/step-timers.ts';
 
 interface Count {
@@ -82,9 +82,7 @@ async function plainPerStep(backend: string, desc: ModelDesc, batch: number, ste
     return toCount(c.kernels, c.dispatches);
   } finally {
     tf.dispose([x, y]);
-    // model.dispose() leaves the optimiser's momentum accumulators.
-    model.optimizer.dispose();
-    model.dispose();
+    disposePlainModel(model);
   }
 }
 

@@ -99,3 +99,16 @@ export function buildPlainModel(desc: ModelDesc, lr = 0.025): tf.LayersModel {
   model.compile({ optimizer: tf.train.momentum(lr, 0.9), loss: (y, p) => tf.losses.softmaxCrossEntropy(y, p) });
   return model;
 }
+
+/**
+ * Frees a model of buildPlainModel: model.dispose() leaves the optimiser (not owned by the model: its momentum
+ * accumulators), and tfjs-core 4.22's MomentumOptimizer.dispose() leaves its SGD base's learning-rate scalar
+ * `c` (it does not call super.dispose()), so that one is freed here too.
+ */
+export function disposePlainModel(model: tf.LayersModel): void {
+  const optimizer = model.optimizer as tf.Optimizer & { c?: tf.Tensor };
+  const rate = optimizer.c;
+  optimizer.dispose();
+  if (rate && !rate.isDisposed) rate.dispose();
+  model.dispose();
+}

@@ -8,7 +8,7 @@ import { channelStats } from '../../src/data/normalize.ts';
 import type { PhaseData } from '../../src/ml/train/batches.ts';
 import { buildNetwork } from '../../src/ml/model/network.ts';
 import { trainPhase } from '../../src/ml/train/train.ts';
-import { buildPlainModel } from './plain-layers.ts';
+import { buildPlainModel, disposePlainModel } from './plain-layers.ts';
 
 /** A phase of `examples` deterministic pseudo-random images of the description's input shape. */
 export function syntheticPhase(desc: ModelDesc, examples: number): PhaseData {
@@ -88,7 +88,8 @@ export async function plainImagesPerSecond(desc: ModelDesc, batch: number, steps
   const model = buildPlainModel(desc);
   const { height, width, channels } = desc.input;
   const x = tf.randomNormal([batch, height, width, channels]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % desc.numClasses), 'int32'), desc.numClasses);
+  // In a tidy, so the int32 label vector oneHot reads is freed too.
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % desc.numClasses), 'int32'), desc.numClasses));
   try {
     await model.trainOnBatch(x, y);
     const t0 = performance.now();
@@ -96,7 +97,7 @@ export async function plainImagesPerSecond(desc: ModelDesc, batch: number, steps
     return (batch * steps) / ((performance.now() - t0) / 1000);
   } finally {
     tf.dispose([x, y]);
-    model.dispose();
+    disposePlainModel(model);
   }
 }
 
