@@ -69,9 +69,10 @@ describe('a newcomer’s first runs', () => {
     for (let r = 0; r < 40; r++) lines.push([...Array.from({ length: 64 }, (_, i) => String((r * 3 + i) % 17)), String(r % 10)].join(','));
     await page.getByText('Upload a dataset').click();
     await page.getByTestId('upload-format').selectOption('csv');
-    await page.getByLabel('Label column').fill('-1');
+    // The label column is left to detect: the header's "target" is found by name, and named.
     await page.getByTestId('upload-files').setInputFiles([{ name: 'digits.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) }]);
     await expect.poll(() => page.getByTestId('csv-inferred-shape').textContent(), { timeout: 30_000 }).toBe('65 columns: a label and 64 pixel values, so 8×8 grayscale images.');
+    expect(await page.getByTestId('csv-inferred-label').textContent()).toBe('The label is column 65 (“target”), found by its header name: 10 classes.');
     expect(await page.getByTestId('csv-inferred-range').textContent()).toMatch(/^Pixel values are whole numbers from 0 to 16, as in the 8×8 digits of scikit-learn/);
     await page.getByTestId('csv-max-value').fill('255');
     await expect.poll(() => page.getByTestId('csv-range-warning').textContent()).toMatch(/The data reach only 16: scaled as 0–255 the images would be nearly black/);

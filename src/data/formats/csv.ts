@@ -8,8 +8,11 @@ import { maybeGunzip } from './gzip.ts';
 import { assembleDataset, checkShape, classesFromNumericLabels } from '../validate.ts';
 
 export interface CsvOptions {
-  /** Column index (0-based; negative counts from the end, -1 = last) or header name. */
-  labelColumn: number | string;
+  /**
+   * Column index (0-based; negative counts from the end, -1 = last), header name, or 'auto': with a header row,
+   * the column named label, class, target or y (any case; see LABEL_NAMES), else the first column.
+   */
+  labelColumn: number | string | 'auto';
   /** 'auto': the first row is a header when its content says so (see isHeaderRow). */
   header: boolean | 'auto';
   /** Omitted or 'auto': inferred from the column count where only one square shape fits (see inferShape). */
@@ -54,6 +57,24 @@ function eachRow(text: string, file: string, onRow: (cells: string[], row: numbe
   if (failure) throw failure;
 }
 
+/** Header names taken as the label column when it is 'auto' (compared without case or surrounding spaces). */
+export const LABEL_NAMES = ['label', 'class', 'target', 'y'] as const;
+
+/** Index of the first cell named as a label column (LABEL_NAMES), or -1. */
+function namedLabel(cells: readonly string[]): number {
+  return cells.findIndex((c) => (LABEL_NAMES as readonly string[]).includes(c.trim().toLowerCase()));
+}
+
+/** The label column chosen, and why (for the notes and the upload form's preview). */
+export interface LabelChoice {
+  /** 0-based column index. */
+  index: number;
+  /** Its header name, or null with no header. */
+  name: string | null;
+  /** 'named': found by its header name under 'auto'; 'default': 'auto' with no such name, so the first column; 'chosen': given. */
+  how: 'named' | 'default' | 'chosen';
+}
+
 function labelIndex(opt: number | string, header: string[] | null, columns: number, file: string): number {
   if (typeof opt === 'string') {
     if (!header) throw new DatasetError(file, `label column "${opt}" is named, but the file has no header row`);
@@ -72,6 +93,10 @@ function labelIndex(opt: number | string, header: string[] | null, columns: numb
  * text label over numeric labels in the next row. A row of text labels and numbers (`cat,0,0,0`) is data.
  */
 export function isHeaderRow(first: readonly string[], second: readonly string[] | undefined, label: number | string): { header: boolean; why: string } {
+  if (label === 'auto') {
+    const named = namedLabel(first);
+    return isHeaderRow(first, second, named >= 0 ? named : 0);
+  }
   if (typeof label === 'string') return { header: true, why: `the label column is named "${label}"` };
   const li = label < 0 ? first.length + label : label;
   const text = first.findIndex((c, i) => i !== li && !isNumber(c));
@@ -130,19 +155,43 @@ function rangeNote(maxValue: number, range: PixelRange): string {
 interface Scan {
   header: string[] | null;
   headerWhy: string;
+  label: LabelChoice;
+  /** Distinct label texts seen (at most MAX_LABELS + 1 kept). */
+  labels: Set<string>;
   columns: number;
   rows: number;
   range: PixelRange;
 }
 
+/** At most this many classes (labels are stored as uint8). */
+const MAX_LABELS = 256;
+
+/** The label column for `opt` ('auto': a header cell named in LABEL_NAMES, else the first column). */
+function chooseLabel(opt: CsvOptions['labelColumn'], header: string[] | null, columns: number, file: string): LabelChoice {
+  if (opt === 'auto') {
+    const named = header ? namedLabel(header) : -1;
+    const index = named >= 0 ? named : 0;
+    return { index, name: header?.[index] ?? null, how: named >= 0 ? 'named' : 'default' };
+  }
+  const index = labelIndex(opt, header, columns, file);
+  return { index, name: header?.[index] ?? null, how: 'chosen' };
+}
+
+/** "column 65 ("label")" */
+export function labelColumnWords(l: LabelChoice): string {
+  return `column ${l.index + 1}${l.name !== null ? ` (“${l.name}”)` : ''}`;
+}
+
 /** First pass: header, column count (every row the same), row count and the pixel values' range. */
 function scan(text: string, opts: CsvOptions, file: string): Scan {
   let first: string[] | null = null;
-  let decided: { header: string[] | null; why: string; label: number } | null = null;
+  let decided: { header: string[] | null; why: string; label: LabelChoice } | null = null;
   let rows = 0;
+  const labels = new Set<string>();
   const range: PixelRange = { min: Infinity, max: -Infinity, fractions: false };
   const take = (cells: string[], row: number, label: number, header: string[] | null): void => {
     rows++;
+    if (labels.size <= MAX_LABELS) labels.add(cells[label] ?? '');
     for (let c = 0; c < cells.length; c++) {
       if (c === label) continue;
       const cell = cells[c] ?? '';
@@ -166,7 +215,7 @@ function scan(text: string, opts: CsvOptions, file: string): Scan {
     const f = first ?? [];
     const auto = opts.header === 'auto' ? isHeaderRow(f, second, opts.labelColumn) : { header: opts.header, why: '' };
     const header = auto.header ? f : null;
-    return { header, why: auto.why, label: labelIndex(opts.labelColumn, header, f.length, file) };
+    return { header, why: auto.why, label: chooseLabel(opts.labelColumn, header, f.length, file) };
   };
   eachRow(text, file, (cells, row) => {
     if (first === null) {
@@ -176,19 +225,19 @@ function scan(text: string, opts: CsvOptions, file: string): Scan {
     if (cells.length !== first.length) throw new DatasetError(file, `row ${row} has ${cells.length} columns, expected ${first.length} (as in row 1)`);
     if (decided === null) {
       decided = decide(cells);
-      if (!decided.header) take(first, 1, decided.label, null);
+      if (!decided.header) take(first, 1, decided.label.index, null);
     }
-    take(cells, row, decided.label, decided.header);
+    take(cells, row, decided.label.index, decided.header);
   });
   const firstRow: string[] | null = first;
   if (firstRow === null) throw new DatasetError(file, 'the CSV file is empty');
   if (decided === null) {
     // A single row: a header with no data, or one example.
     decided = decide(undefined);
-    if (!decided.header) take(firstRow, 1, decided.label, null);
+    if (!decided.header) take(firstRow, 1, decided.label.index, null);
   }
-  const d: { header: string[] | null; why: string; label: number } = decided;
-  return { header: d.header, headerWhy: d.why, columns: (firstRow as string[]).length, rows, range };
+  const d: { header: string[] | null; why: string; label: LabelChoice } = decided;
+  return { header: d.header, headerWhy: d.why, label: d.label, labels, columns: (firstRow as string[]).length, rows, range };
 }
 
 function resolveShape(opt: CsvOptions['shape'], columns: number, file: string): { shape: ImageShape; inferred: boolean } {
@@ -272,12 +321,13 @@ export function parseCsv(data: Uint8Array, options: CsvOptions, meta: { id: stri
   if (s.rows === 0) throw new DatasetError(file, 'the CSV file has a header but no data rows');
   const { shape, inferred } = resolveShape(options.shape, s.columns, file);
   const { maxValue, note: rangeNoteText } = resolveMaxValue(options.maxValue, s.range, file);
-  const label = labelIndex(options.labelColumn, s.header, s.columns, file);
+  const label = s.label.index;
   const per = shape.height * shape.width * shape.channels;
   const { images, rawLabels } = fill(text, s, label, per, maxValue, file);
   const { labels, classNames, note: labelNote } = labelsToClasses(rawLabels, file);
   const notes: string[] = [];
   if (s.header) notes.push(`the first row was read as a header: ${s.headerWhy || 'as chosen'}`);
+  if (s.label.how !== 'chosen') notes.push(`the label is ${labelColumnWords(s.label)}${s.label.how === 'named' ? ', found by its header name' : `: no header cell is named ${LABEL_NAMES.join(', ')}, so the first column`}`);
   if (inferred) notes.push(`image shape ${shape.height}×${shape.width}×${shape.channels} inferred from ${s.columns} columns (one label and ${per} pixels)`);
   if (rangeNoteText) notes.push(rangeNoteText);
   if (labelNote) notes.push(labelNote);
@@ -289,6 +339,10 @@ export interface CsvInspection {
   columns: number;
   /** The first row is a header, and why (empty when chosen, not detected). */
   header: { why: string } | null;
+  /** The label column used. */
+  label: LabelChoice;
+  /** Distinct labels in the rows read (more than 256 counts as 257). */
+  classes: number;
   /** Data rows read (of the start given). */
   rows: number;
   /** The one square shape the pixel columns fit, or null. */
@@ -311,5 +365,5 @@ export function inspectCsv(text: string, options: Pick<CsvOptions, 'labelColumn'
   } catch (e) {
     maxValue = { error: e instanceof DatasetError ? e.problem : String(e) };
   }
-  return { columns: s.columns, header: s.header ? { why: s.headerWhy } : null, rows: s.rows, shape: inferShape(s.columns - 1), range: s.range, maxValue };
+  return { columns: s.columns, header: s.header ? { why: s.headerWhy } : null, label: s.label, classes: s.labels.size, rows: s.rows, shape: inferShape(s.columns - 1), range: s.range, maxValue };
 }

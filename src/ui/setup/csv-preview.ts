@@ -1,6 +1,6 @@
 // What the upload form says about a CSV file before it is uploaded: the image shape its column count implies
 // and the pixel range of its values, read from the start of the file as the parser will read all of it.
-import { inspectCsv, type CsvInspection } from '../../data/formats/csv.ts';
+import { inspectCsv, LABEL_NAMES, labelColumnWords, type CsvInspection } from '../../data/formats/csv.ts';
 
 /** How much of the file the form reads to infer from (the upload itself reads all of it). */
 export const PREVIEW_BYTES = 512 * 1024;
@@ -24,6 +24,11 @@ const RANGE_WORDS: Record<number, string> = {
 export interface CsvPreview {
   /** "65 columns: a label and 64 pixel values, so 8×8 grayscale images." */
   shape: string;
+  /**
+   * The label column and the classes it gives: "The label is column 65 (“label”), found by its header name: 10
+   * classes." With no label-like header name it says the first column was taken and how to choose another.
+   */
+  label: string;
   /** The detected shape, or null when no square shape fits (the user must give it). */
   inferred: CsvInspection['shape'];
   /** "Pixel values are whole numbers from 0 to 16 …; they are scaled to 0–255." */
@@ -32,6 +37,11 @@ export interface CsvPreview {
   maxValue: number | null;
   /** "Read from all 1,797 rows." or "Read from the first 9,000 rows; the upload checks the rest." */
   extent: string;
+}
+
+/** "a, b, c or d" */
+function orList(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
 /** The form's sentences for an inspection of `whole` the file or only its start. */
@@ -46,8 +56,15 @@ export function describeCsv(i: CsvInspection, whole: boolean): CsvPreview {
     ? `The pixel values cannot be used: ${(i.maxValue as { error: string }).error}.`
     : `Pixel values are ${RANGE_WORDS[maxValue] ?? `from 0 to ${maxValue}`} (the largest is ${i.range.max}); they are scaled to 0–255.`;
   const rows = i.rows.toLocaleString('en-US');
+  const how = i.label.how === 'named'
+    ? ', found by its header name'
+    : i.label.how === 'default'
+      ? `, the first column${i.header ? `, since no header cell is named ${orList(LABEL_NAMES)}` : ''} (type another in “Label column” if this is wrong)`
+      : '';
+  const classes = i.classes > 256 ? 'more than 256 classes, above the limit of 256' : `${i.classes} ${i.classes === 1 ? 'class' : 'classes'}${whole ? '' : ' in the rows read'}`;
+  const label = `The label is ${labelColumnWords(i.label)}${how}: ${classes}.`;
   const extent = whole ? `Read from all ${rows} rows${i.header ? ' below the header' : ''}.` : `Read from the first ${rows} rows; the upload checks the rest.`;
-  return { shape, inferred: s, range, maxValue, extent };
+  return { shape, label, inferred: s, range, maxValue, extent };
 }
 
 /** A warning when the largest pixel value typed does not match the data (null when it does, or is blank). */

@@ -19,6 +19,24 @@ describe('CSV', () => {
     }
   });
 
+  it('with the label column left to detect, takes a header column named label/class/target/y, else the first', () => {
+    // p0..p3 then label: read with column 0 as the label this would be 3 pixels plus "label" as a pixel, and fail.
+    const named = (h: string): string => `p0,p1,p2,p3,${h}\n1,2,3,4,0\n5,6,7,8,1\n9,9,9,9,2\n`;
+    for (const h of ['label', 'Label', ' CLASS ', 'target', 'y']) {
+      const d = parseCsv(bytes(named(h)), opts({ labelColumn: 'auto', maxValue: 255 }), meta);
+      expect(Array.from(d.train.labels)).toEqual([0, 1, 2]);
+      expect(Array.from(d.train.images)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9]);
+      expect((d.notes ?? []).join('; ')).toMatch(/the label is column 5 \(“.*”\), found by its header name/);
+    }
+    // No such name: the first column, and the notes say so.
+    const d = parseCsv(bytes('a,p0,p1,p2,p3\n1,2,3,4,0\n0,6,7,8,1\n'), opts({ labelColumn: 'auto', maxValue: 255 }), meta);
+    expect(Array.from(d.train.labels)).toEqual([1, 0]);
+    expect((d.notes ?? []).join('; ')).toMatch(/the label is column 1 \(“a”\): no header cell is named label, class, target, y, so the first column/);
+    // No header: the first column.
+    const n = parseCsv(bytes('1,2,3,4,0\n0,6,7,8,1\n'), opts({ labelColumn: 'auto', maxValue: 255 }), meta);
+    expect(Array.from(n.train.labels)).toEqual([1, 0]);
+  });
+
   it('takes the label from the last column with no header, gzipped, with a value range', () => {
     const d = parseCsv(gzipSync(bytes('0,16,8,4,1\n16,0,0,0,0\n')), opts({ labelColumn: -1, header: false, maxValue: 16 }), meta);
     expect(Array.from(d.train.labels)).toEqual([1, 0]);

@@ -26,6 +26,21 @@ describe('CSV preview in the upload form', () => {
     expect(rangeMismatch('10', p, 16)).toMatch(/reach 16, above 10/);
   });
 
+  it('finds a label column by its header name and always names the label column and its classes', () => {
+    // The digits as a newcomer exports them: p0..p63, then "label".
+    const lines = [[...Array.from({ length: 64 }, (_, i) => `p${i}`), 'label'].join(',')];
+    for (let r = 0; r < 40; r++) lines.push([...Array.from({ length: 64 }, (_, i) => String((r * 7 + i) % 17)), String(r % 10)].join(','));
+    const text = `${lines.join('\n')}\n`;
+    const p = describeCsv(inspectCsv(text, { labelColumn: 'auto', header: 'auto' }, 'digits8x8.csv'), true);
+    expect(p.label).toBe('The label is column 65 (“label”), found by its header name: 10 classes.');
+    expect(p.maxValue).toBe(16);
+    // A header with no label-like name keeps the first column, and says so.
+    const plain = describeCsv(inspectCsv(text.replace(',label\n', ',last\n'), { labelColumn: 'auto', header: 'auto' }, 'd.csv'), true);
+    expect(plain.label).toBe('The label is column 1 (“p0”), the first column, since no header cell is named label, class, target or y (type another in “Label column” if this is wrong): 17 classes.');
+    // A chosen column is named too.
+    expect(describeCsv(inspectCsv(digitsCsv(30), { labelColumn: -1, header: 'auto' }, 'digits.csv'), true).label).toBe('The label is column 65 (“target”): 10 classes.');
+  });
+
   it('says when no square shape fits, and names a bad cell as the upload would', () => {
     const text = '1,2,3,4,5,6\n0,1,2,3,4,5\n';
     const p = describeCsv(inspectCsv(text, { labelColumn: 0, header: false }, 'odd.csv'), true);
