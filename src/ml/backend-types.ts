@@ -15,6 +15,20 @@ export interface BackendInfo {
   backend: BackendName;
   /** Why webgpu was not used; null when it was. */
   fallbackReason: string | null;
-  /** The WebGPU adapter, when webgpu is the backend. */
+  /** The WebGPU adapter: the one training when webgpu is the backend, or the software one passed over (`chosenBy`). */
   adapter: AdapterSummary | null;
+  /**
+   * How the backend was chosen: `default` (the default order, first that works), `software-webgpu` (the
+   * default order, but the only WebGPU adapter is a software emulation such as SwiftShader, slower than the cpu
+   * backend, so cpu was taken), or `asked` (the order given by the caller, e.g. the page's `?backends=`).
+   */
+  chosenBy: 'default' | 'software-webgpu' | 'asked';
+}
+
+/**
+ * True when the adapter is a software emulation rather than a GPU: the adapter says it is a fallback adapter,
+ * or its info names SwiftShader (older Chromium reports SwiftShader without the flag).
+ */
+export function isSoftwareAdapter(a: AdapterSummary): boolean {
+  return a.isFallbackAdapter || /swiftshader/i.test([a.vendor, a.architecture, a.device, a.description].join(' '));
 }

@@ -1,9 +1,11 @@
 // Picks the TF.js backend: webgpu, then webgl, then cpu (wasm cannot train convolutions in TF.js 4.22), and
 // watches the WebGPU device for loss, which TF.js itself ignores. On cpu it registers the fast cpu kernels
-// (src/ml/kernels/cpu) in place of TF.js's stock ones.
+// (src/ml/kernels/cpu) in place of TF.js's stock ones. By default a software WebGPU adapter (SwiftShader, a
+// browser with no usable GPU) is passed over for cpu: it trains several times slower than the cpu kernels,
+// and such a browser's WebGL runs on the same software rasterizer. An order asked for explicitly is kept.
 
 import * as tf from '@tensorflow/tfjs';
-import type { AdapterSummary, BackendInfo, BackendName } from './backend-types.ts';
+import { isSoftwareAdapter, type AdapterSummary, type BackendInfo, type BackendName } from './backend-types.ts';
 import { registerFastCpuKernels } from './kernels/cpu/register.ts';
 
 const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
@@ -48,11 +50,14 @@ function watchDevice(): void {
 }
 
 /** `error` is null on success, else says why webgpu cannot be used. */
-async function tryWebgpu(): Promise<{ adapter: AdapterSummary | null; error: string | null }> {
+async function tryWebgpu(skipSoftware: boolean): Promise<{ adapter: AdapterSummary | null; error: string | null; software?: true }> {
   const gpu = navigatorGpu();
   if (!gpu) return { adapter: null, error: 'navigator.gpu is not available (no WebGPU in this context)' };
   const adapter = await describeAdapter(gpu).catch(() => null);
   if (!adapter) return { adapter: null, error: 'navigator.gpu.requestAdapter() returned no adapter' };
+  if (skipSoftware && isSoftwareAdapter(adapter)) {
+    return { adapter, error: 'the only WebGPU adapter is a software emulation, slower than the CPU backend', software: true };
+  }
   // Imported only now: the package registers its backend only if navigator.gpu exists at import time.
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!tf.findBackendFactory('webgpu')) return { adapter, error: 'the webgpu backend did not register' };
@@ -62,21 +67,43 @@ async function tryWebgpu(): Promise<{ adapter: AdapterSummary | null; error: str
   return { adapter, error: null };
 }
 
+/**
+ * Initialises the first backend of `prefs.order` that works (default webgpu, webgl, cpu). With the default
+ * order, a software WebGPU adapter (`isSoftwareAdapter`) makes it take cpu directly, `chosenBy:
+ * 'software-webgpu'`, with the adapter described; an order given by the caller is followed as given.
+ * Throws when the order is empty or none of its backends can be initialised.
+ */
 export async function selectBackend(prefs?: { order?: BackendName[] }): Promise<BackendInfo> {
+  const asked = prefs?.order !== undefined;
   const order = prefs?.order ?? DEFAULT_ORDER;
   if (order.length === 0) throw new Error('selectBackend: prefs.order is empty, expected at least one backend');
   let fallbackReason: string | null = order.includes('webgpu') ? null : 'webgpu not in the preferred order';
+  let passedOver: AdapterSummary | null = null;
   for (const name of order) {
     if (name === 'webgpu') {
-      const res = await tryWebgpu();
-      if (!res.error) return { backend: 'webgpu', fallbackReason: null, adapter: res.adapter };
+      const res = await tryWebgpu(!asked);
+      if (!res.error) return { backend: 'webgpu', fallbackReason: null, adapter: res.adapter, chosenBy: asked ? 'asked' : 'default' };
       fallbackReason = res.error;
+      if (res.software) {
+        passedOver = res.adapter;
+        break;
+      }
       continue;
     }
-    if (!tf.findBackendFactory(name)) continue;
-    const ok = await tf.setBackend(name).catch(() => false);
-    if (ok && name === 'cpu') registerFastCpuKernels();
-    if (ok) return { backend: name, fallbackReason, adapter: null };
+    const info = await trySetBackend(name, fallbackReason, asked ? 'asked' : 'default');
+    if (info) return info;
+  }
+  if (passedOver) {
+    const info = await trySetBackend('cpu', fallbackReason, 'software-webgpu');
+    if (info) return { ...info, adapter: passedOver };
   }
   throw new Error(`selectBackend: none of [${order.join(', ')}] could be initialised (${fallbackReason ?? 'no reason'})`);
+}
+
+async function trySetBackend(name: 'webgl' | 'cpu', fallbackReason: string | null, chosenBy: BackendInfo['chosenBy']): Promise<BackendInfo | null> {
+  if (!tf.findBackendFactory(name)) return null;
+  const ok = await tf.setBackend(name).catch(() => false);
+  if (!ok) return null;
+  if (name === 'cpu') registerFastCpuKernels();
+  return { backend: name, fallbackReason, adapter: null, chosenBy };
 }

@@ -80,7 +80,7 @@ describe('a killed browser', () => {
     const profile = mkdtempSync(join(tmpdir(), 'petridish-kill-'));
     profiles.push(profile);
     // A checkpoint after every batch but an epoch's last: the kill lands between two of them.
-    const app = `${base}/?maxPoolSize=2&journal=1&checkpointMs=0`;
+    const app = `${base}/?backends=webgpu&maxPoolSize=2&journal=1&checkpointMs=0`;
 
     b = await launchKillable(profile);
     let page = b.page;

@@ -64,7 +64,7 @@ describe('runs compared', () => {
     const { page } = s;
     const files = ['mnist-budget-petridish.json', 'mnist-budget-random.json', 'bars-tiny.json'];
     const [petridish, random, bars] = files.map(fixture) as [Fixture, Fixture, Fixture];
-    await page.goto('/');
+    await page.goto('/?backends=webgpu');
     await page.getByTestId('import-input').waitFor();
     for (const [i, f] of [petridish, random, bars].entries()) await importRun(page, f, files[i] as string);
     const rows = page.getByTestId('run-row');

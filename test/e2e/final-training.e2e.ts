@@ -59,7 +59,7 @@ describe('final training: a pool point rebuilt and trained fully', () => {
 });
 
 async function finalTraining(page: Page): Promise<void> {
-    await page.goto('/?maxPoolSize=2');
+    await page.goto('/?backends=webgpu&maxPoolSize=2');
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     await page.getByTestId('dataset-mnist').check();
     await page.getByTestId('preset-select').selectOption('tiny');

@@ -1,10 +1,11 @@
 // The default first run learns: a new visitor's page offers a time budget by default; the device measurement
 // behind a preset's time estimate shows progress and a cancel button; with a small budget on MNIST the page
 // says what it chose, runs the sized search until the budget, and its best model is far from chance
-// (validation error ≤ 50 %). The trainer runs on the cpu backend
-// (`?backends=cpu`): on a machine whose only WebGPU adapter is a software fallback (SwiftShader, as here), the
-// cpu backend with its fast kernels trains these small networks faster, and the measurement sizes the search
-// to whichever backend runs; the WebGPU path itself is covered by the other end-to-end tests.
+// (validation error ≤ 50 %). The page is opened with no `?backends=`, as a visitor would: on a machine whose
+// only WebGPU adapter is a software fallback (SwiftShader, as here) the app takes the cpu backend by default,
+// whose fast kernels train these small networks faster, says so in the device panel and offers WebGPU; the
+// measurement sizes the search to whichever backend runs. The WebGPU path itself is covered by the other
+// end-to-end tests, which ask for it (`?backends=webgpu`).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
@@ -24,8 +25,13 @@ describe('first run: a time budget on MNIST', () => {
 
   it('is the default choice, measures, explains its sizing, stops at the budget and learns', async () => {
     const { page } = s;
-    await page.goto('/?backends=cpu');
+    await page.goto('/');
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('cpu');
+    expect(await page.getByTestId('adapter-info').textContent()).toMatch(/swiftshader/i);
+    expect(await page.getByTestId('fallback-reason').textContent()).toBe(
+      "Your browser's WebGPU here is a software emulation, slower than the CPU backend, so training runs on the CPU.",
+    );
+    expect(await page.getByTestId('backend-switch').getAttribute('href')).toBe('?backends=webgpu');
     const choice = page.getByTestId('preset-select');
     expect(await choice.inputValue()).toBe('budget:10');
 

@@ -21,7 +21,7 @@ describe('foundation: one tiny search end to end', () => {
   it('trains seeds and a grown child on WebGPU, survives a reload and exports the frontier', async () => {
     const { page } = s;
     const points = page.getByTestId('pool-point');
-    await page.goto(`/?maxPoolSize=${POOL}`);
+    await page.goto(`/?backends=webgpu&maxPoolSize=${POOL}`);
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     await expect(page.getByTestId('adapter-info').textContent()).resolves.toMatch(/swiftshader|google|nvidia|amd|intel|apple/i);
     await saveScreenshot(page, 'foundation-1-start');

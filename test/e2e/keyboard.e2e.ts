@@ -75,7 +75,7 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
 
   it('reaches and operates every screen\'s main controls by keyboard; no serious or critical axe finding', async () => {
     const { page } = s;
-    await page.goto('/?maxPoolSize=2');
+    await page.goto('/?backends=webgpu&maxPoolSize=2');
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     expect(await checkScreen(page, 'keyboard-1-setup')).toEqual([]);
 

@@ -20,7 +20,7 @@ describe('model panel: export as a standard TF.js layers model', () => {
   it('shows a point, checks it on test images, and its download loads with tf.loadLayersModel', async () => {
     const { page } = s;
     const points = page.getByTestId('pool-point');
-    await page.goto('/?maxPoolSize=2');
+    await page.goto('/?backends=webgpu&maxPoolSize=2');
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     await page.getByTestId('dataset-mnist').check();
     await page.getByTestId('preset-select').selectOption('tiny');

@@ -34,7 +34,7 @@ describe('a newcomer’s first runs', () => {
 
   it('settings: every bad field is marked and explained in words; the strategy select stays in its column', async () => {
     const { page } = s;
-    await page.goto('/?maxPoolSize=1');
+    await page.goto('/?backends=webgpu&maxPoolSize=1');
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     await page.getByTestId('preset-select').selectOption('tiny');
     await page.getByText('Advanced settings').click();

@@ -19,7 +19,7 @@ describe('privacy', () => {
     const urls = new Set<string>();
     page.on('request', (r) => urls.add(r.url()));
     context.on('request', (r) => urls.add(r.url()));
-    const response = await page.goto('/?maxPoolSize=2');
+    const response = await page.goto('/?backends=webgpu&maxPoolSize=2');
     const csp = response?.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/unsafe-eval/);

@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function startTinySearch(page: Page, query: string): Promise<void> {
-  await page.goto(`/?${query}`);
+  await page.goto(`/?backends=webgpu&${query}`);
   await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
   await page.getByTestId('dataset-mnist').check();
   await page.getByTestId('preset-select').selectOption('tiny');

@@ -32,7 +32,7 @@ describe('runs: keep, open read-only, delete, import', () => {
     page.on('dialog', (d) => void d.accept());
     const rows = page.getByTestId('run-row');
     // A one-model search: it finishes after its first seed.
-    await page.goto('/?maxPoolSize=1');
+    await page.goto('/?backends=webgpu&maxPoolSize=1');
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     await startTiny(page);
     await expect.poll(() => status(page), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);

@@ -49,7 +49,7 @@ describe('several tabs', () => {
         }),
     );
     const page = await s.context.newPage();
-    await page.goto('/');
+    await page.goto('/?backends=webgpu');
     await expect.poll(() => page.getByTestId('db-note').textContent(), { timeout: 60_000 }).toMatch(/older version of the database open.*Close or reload that tab/);
     await saveScreenshot(page, 'tabs-0-blocked');
     await old.evaluate(() => (globalThis as { oldConnection?: IDBDatabase }).oldConnection?.close());
@@ -74,7 +74,7 @@ describe('several tabs', () => {
 
   it('an ended run viewed in two tabs holds no lock; a final training takes it, and runs only in that tab', async () => {
     const a = await s.context.newPage();
-    await a.goto('/?maxPoolSize=2');
+    await a.goto('/?backends=webgpu&maxPoolSize=2');
     await expect.poll(() => a.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     await a.getByTestId('dataset-mnist').check();
     await a.getByTestId('preset-select').selectOption('tiny');
@@ -82,7 +82,7 @@ describe('several tabs', () => {
     await expect.poll(() => a.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 1000 }).toMatch(/finished/);
     // Both tabs open the finished run to look at it: neither holds it, so neither is told another tab drives it.
     const openRun = async (page: Page): Promise<void> => {
-      await page.goto('/');
+      await page.goto('/?backends=webgpu');
       await page.getByTestId('run-row').first().getByRole('button', { name: 'Open' }).click({ timeout: 60_000 });
       await page.getByTestId('final-panel').waitFor({ timeout: 60_000 });
     };
@@ -105,7 +105,7 @@ describe('several tabs', () => {
     await expect.poll(() => trainers(a), { timeout: 30_000 }).toBe(0);
 
     // Opened afresh while b's final training runs, a lists it (read from storage) but never runs it itself.
-    await a.goto('/');
+    await a.goto('/?backends=webgpu');
     await a.getByTestId('run-row').first().getByRole('button', { name: 'Open' }).click({ timeout: 60_000 });
     await expect.poll(() => a.getByTestId('lock-note').textContent(), { timeout: 60_000 }).toMatch(/open in another tab/);
     await expect.poll(() => a.getByTestId('final-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('running');
@@ -121,7 +121,7 @@ describe('several tabs', () => {
 
   it('one tab drives a run, the other shows it read-only and says why; an upgrade elsewhere says to reload', async () => {
     const first = s.page;
-    await first.goto('/?maxPoolSize=50');
+    await first.goto('/?backends=webgpu&maxPoolSize=50');
     await expect.poll(() => first.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     await first.getByTestId('dataset-mnist').check();
     await first.getByTestId('preset-select').selectOption('tiny');
@@ -130,7 +130,7 @@ describe('several tabs', () => {
 
     // The second tab offers the running run for resuming; resuming it there finds the first tab's lock.
     const second = await s.context.newPage();
-    await second.goto('/');
+    await second.goto('/?backends=webgpu');
     await second.getByTestId('resume-run').click({ timeout: 60_000 });
     await expect.poll(() => second.getByTestId('run-status').textContent(), { timeout: 60_000 }).toMatch(/Read-only/);
     await expect.poll(() => second.getByTestId('lock-note').textContent()).toMatch(/open in another tab of this browser, which drives it \(its search and final trainings\)/);

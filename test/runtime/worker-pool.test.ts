@@ -10,7 +10,7 @@ import type { TrainerApi, WorkerJobRequest } from '../../src/shared/worker-api.t
 import { outcomeOf } from './fake-runner.ts';
 import { makeJob } from '../persistence/persistence-fixtures.ts';
 
-const INFO: BackendInfo = { backend: 'cpu', fallbackReason: null, adapter: null };
+const INFO: BackendInfo = { backend: 'cpu', fallbackReason: null, adapter: null, chosenBy: 'default' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A Worker stand-in: the trainer API on the far end of a MessageChannel; the job id picks its behaviour. */
