@@ -14,7 +14,7 @@ import type { TrainerApi, WireCheckpoint, WorkerInitOptions, WorkerJobOutcome, W
 import type { ExportedModel, MeasureProgress, ModelFormat, MeasureRequest, PointDataRef, PredictResult, TrainerWorkerApi } from '../src/shared/worker-api.ts';
 import type { DeviceCostModel } from '../src/core/budget/cost-model.ts';
 import { measureDevice } from '../src/ml/train/measure-device.ts';
-import { exportPointModel, exportPointOnnx, pointStats, predictTestImages, testPixels } from '../src/ml/model/point-model.ts';
+import { checkExamples, exportPointModel, exportPointOnnx, pointStats, predictTestImages, testPixels } from '../src/ml/model/point-model.ts';
 import type { ModelDesc } from '../src/core/space/model-desc.ts';
 import type { NamedWeights } from '../src/core/weights.ts';
 
@@ -152,12 +152,13 @@ const api: TrainerWorkerApi = {
     return Comlink.transfer({ format, ...out }, [out.weightsBin]);
   },
 
-  async predict(desc: ModelDesc, weights: NamedWeights, ref: PointDataRef, indices: number[]): Promise<PredictResult> {
+  async predict(desc: ModelDesc, weights: NamedWeights, ref: PointDataRef, count: number): Promise<PredictResult> {
     await api.init();
     const dataset = await loadDataset(ref.dbName, ref.id);
-    const out = await predictTestImages(desc, weights, dataset, pointStats(dataset, ref.preset, ref.stage), indices);
-    const pixels = testPixels(dataset, indices);
-    return Comlink.transfer({ ...out, pixels }, [pixels.buffer]);
+    const { split, indices, source } = checkExamples(dataset, ref.preset, count);
+    const out = await predictTestImages(desc, weights, dataset, pointStats(dataset, ref.preset, ref.stage), indices, split);
+    const pixels = testPixels(dataset, indices, split);
+    return Comlink.transfer({ ...out, pixels, indices, source }, [pixels.buffer]);
   },
 };
 

@@ -1,7 +1,7 @@
 // The interface between the page and a trainer worker. Both sides import it as a type; only plain data
 // crosses (descriptions, configurations, metrics), and weights travel as transferred ArrayBuffers.
 import type { ModelDesc } from '../core/space/model-desc.ts';
-import type { EpochMetrics, EpochPosition, Job, JobResult, PointStage } from '../core/search-types.ts';
+import type { EpochMetrics, EpochPosition, Job, JobResult, PointStage, TestSource } from '../core/search-types.ts';
 import type { SearchPreset } from '../core/training/training-config.ts';
 import type { BackendInfo, BackendName } from '../ml/backend-types.ts';
 import type { DeviceCostModel } from '../core/budget/cost-model.ts';
@@ -90,6 +90,10 @@ export interface PredictResult {
   labels: number[];
   /** The raw uint8 NHWC pixels of those test images, so the page can show them without loading the dataset. */
   pixels: Uint8Array;
+  /** The images' indices in their split. */
+  indices: number[];
+  /** 'test': the dataset's test split; 'held-out': training examples the run held out for testing (no test split). */
+  source: TestSource;
 }
 
 export interface TrainerApi {
@@ -107,8 +111,11 @@ export interface TrainerApi {
 export interface ModelApi {
   /** The point as a standard layers model or an ONNX file with its normalisation baked in (needs the dataset for the statistics). */
   exportModel(desc: ModelDesc, weights: NamedWeights, datasetRef: PointDataRef, format: ModelFormat): Promise<ExportedModel>;
-  /** Our network in inference mode on the dataset's TEST images `indices`, normalised as in training. */
-  predict(desc: ModelDesc, weights: NamedWeights, datasetRef: PointDataRef, indices: number[]): Promise<PredictResult>;
+  /**
+   * Our network in inference mode on `count` of the run's test examples (its test split, or the examples it
+   * held out of training when the dataset has none; see checkExamples), normalised as in training.
+   */
+  predict(desc: ModelDesc, weights: NamedWeights, datasetRef: PointDataRef, count: number): Promise<PredictResult>;
 }
 
 /** What the device measurement needs: the dataset's image shape and classes, and the search space. */

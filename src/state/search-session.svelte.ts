@@ -572,12 +572,12 @@ export class SearchSession {
     downloadBlob(`petridish-${point.id}-${format}.zip`, new Blob([zip], { type: 'application/zip' }));
   }
 
-  /** Our network's predictions on test images `indices` (inference mode, normalised as in training). */
-  async predictPoint(point: PoolPoint, indices: number[]): Promise<PredictResult> {
+  /** Our network's predictions on `count` of the run's test examples (inference mode, normalised as in training). */
+  async predictPoint(point: PoolPoint, count: number): Promise<PredictResult> {
     const pool = this.pool;
     if (!pool) throw new Error('the worker pool is not ready');
     const weights = await this.pointWeights(point);
-    return pool.call((api) => api.predict(point.desc, weights, this.pointDataRef(point), indices));
+    return pool.call((api) => api.predict(point.desc, weights, this.pointDataRef(point), count));
   }
 
   dismissProblems(): void {

@@ -4,7 +4,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { ModelDesc } from '../../core/space/model-desc.ts';
-import type { PointStage } from '../../core/search-types.ts';
+import type { PointStage, TestSource } from '../../core/search-types.ts';
 import type { SearchPreset } from '../../core/training/training-config.ts';
 import type { NamedWeights } from '../../core/weights.ts';
 import type { Dataset, DatasetSplit } from '../../data/dataset.ts';
@@ -12,7 +12,7 @@ import { normalizeImages, type ChannelStats } from '../../data/normalize.ts';
 import { exportLayersArtifacts, type LayersArtifacts } from '../export/layers.ts';
 import { buildNetwork } from './network.ts';
 import { exportOnnx } from '../onnx/export-onnx.ts';
-import { preparePhaseData } from '../train/run-job.ts';
+import { preparePhaseData, runTestSet } from '../train/run-job.ts';
 import { finalData } from '../train/final-job.ts';
 
 export interface PointPredictions {
@@ -39,9 +39,29 @@ export function testSplit(dataset: Dataset): DatasetSplit {
   return dataset.test;
 }
 
-/** The raw pixels of test images `indices`, concatenated (a copy, safe to transfer). */
-export function testPixels(dataset: Dataset, indices: number[]): Uint8Array {
-  const split = testSplit(dataset);
+/** The examples a quick check shows: indices into `split`, and whether that is the test split or held out of training. */
+export interface CheckExamples {
+  split: DatasetSplit;
+  indices: number[];
+  source: TestSource;
+}
+
+/**
+ * `count` examples for a quick check, spread evenly over the run's test set (`runTestSet`: the dataset's test
+ * split, or the part of the training split the run held out when it has none), so they are among the examples
+ * the point's test accuracy was measured on and the same for every model of the run. Throws when the run has
+ * no test examples.
+ */
+export function checkExamples(dataset: Dataset, preset: SearchPreset, count: number): CheckExamples {
+  const set = runTestSet(dataset, preset);
+  const n = set.indices.length;
+  const step = Math.max(1, Math.floor(n / count));
+  const indices = Array.from({ length: Math.min(count, n) }, (_, i) => set.indices[i * step] as number);
+  return { split: set.split, indices, source: set.source };
+}
+
+/** The raw pixels of images `indices` of `split` (default the test split), concatenated (a copy, safe to transfer). */
+export function testPixels(dataset: Dataset, indices: number[], split: DatasetSplit = testSplit(dataset)): Uint8Array {
   const size = dataset.shape.height * dataset.shape.width * dataset.shape.channels;
   const out = new Uint8Array(indices.length * size);
   indices.forEach((idx, k) => {
@@ -51,11 +71,10 @@ export function testPixels(dataset: Dataset, indices: number[]): Uint8Array {
   return out;
 }
 
-/** Our network in inference mode on test images `indices`, normalised as in training. */
+/** Our network in inference mode on images `indices` of `split` (default the test split), normalised as in training. */
 export async function predictTestImages(
-  desc: ModelDesc, weights: NamedWeights, dataset: Dataset, stats: ChannelStats, indices: number[],
+  desc: ModelDesc, weights: NamedWeights, dataset: Dataset, stats: ChannelStats, indices: number[], split: DatasetSplit = testSplit(dataset),
 ): Promise<PointPredictions> {
-  const split = testSplit(dataset);
   const { height, width, channels } = dataset.shape;
   const pixels = normalizeImages(split.images, dataset.shape, indices, stats);
   const net = buildNetwork(desc, { seed: 0 });

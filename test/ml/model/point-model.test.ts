@@ -7,8 +7,8 @@ import { makePreset } from '../../../src/core/presets.ts';
 import { createRng } from '../../../src/core/rng.ts';
 import type { Dataset, DatasetSplit } from '../../../src/data/dataset.ts';
 import { buildNetwork } from '../../../src/ml/model/network.ts';
-import { exportPointModel, pointStats, predictTestImages, testPixels } from '../../../src/ml/model/point-model.ts';
-import { preparePhaseData } from '../../../src/ml/train/run-job.ts';
+import { checkExamples, exportPointModel, pointStats, predictTestImages, testPixels } from '../../../src/ml/model/point-model.ts';
+import { preparePhaseData, runTestSet } from '../../../src/ml/train/run-job.ts';
 import { useBackend } from '../backends.ts';
 import { maxAbsDiff, perturbed, seedDesc } from '../fixtures.ts';
 
@@ -57,5 +57,32 @@ describe('point model (cpu)', () => {
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(() => testPixels(dataset, [12])).toThrow(/test image index 12 is out of range \[0, 12\)/);
+  });
+
+  it('quick-checks the examples a run held out for testing when the dataset has no test split', async () => {
+    // An uploaded CSV brings a training split only; the run tests on a held-out part of it.
+    const noTest: Dataset = { ...dataset, id: 'csv', test: null };
+    const preset = makePreset('tiny', { examplesPerClass: null, testExamples: null });
+    const held = Array.from(runTestSet(noTest, preset).indices);
+    const check = checkExamples(noTest, preset, 4);
+    expect(check.source).toBe('held-out');
+    expect(check.split).toBe(noTest.train);
+    expect(check.indices).toHaveLength(4);
+    for (const i of check.indices) expect(held).toContain(i);
+    // With a test split, the check is spread over the run's test set in that split.
+    const own = checkExamples(dataset, preset, 4);
+    expect(own.source).toBe('test');
+    expect(own.split).toBe(dataset.test);
+
+    const desc = seedDesc('canonical');
+    const net = buildNetwork(desc, { seed: 4 });
+    const weights = net.getWeights();
+    net.dispose();
+    const before = tf.memory().numTensors;
+    const out = await predictTestImages(desc, weights, noTest, { mean: [0.5], std: [0.3] }, check.indices, check.split);
+    expect(out.labels).toEqual(check.indices.map((i) => noTest.train.labels[i]));
+    expect(out.probabilities).toHaveLength(4);
+    expect(Array.from(testPixels(noTest, check.indices, check.split).subarray(0, 64))).toEqual(Array.from(noTest.train.images.subarray(check.indices[0]! * 64, check.indices[0]! * 64 + 64)));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
