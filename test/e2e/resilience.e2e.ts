@@ -1,5 +1,6 @@
 // The engine's resilience in real Chromium on WebGPU: a worker that crashes mid-job is replaced and its job
-// retried; reloading the page at seeded random moments of a tiny search loses no point, duplicates none and
+// retried; reloading the page at seeded random moments of a tiny search (each a stored event: a new checkpoint
+// of a running job, or more journal entries) loses no point, duplicates none and
 // never reruns a finished job (checked against IndexedDB and the app's job journal test hook, which the app
 // writes to IndexedDB in the same transaction as what each entry records).
 import type { Page } from 'playwright-core';
@@ -55,6 +56,27 @@ function storedRecords(page: Page): Promise<{ points: { id: string; jobId: strin
   );
 }
 
+/** How far the run has got in storage: the journal's length and each stored checkpoint as `jobId@savedAt`. */
+function progressMarks(page: Page): Promise<{ journal: number; checkpoints: string[] }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('petridish');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['checkpoints', 'meta'], 'readonly');
+          const checkpoints = tx.objectStore('checkpoints').getAll();
+          const journal = tx.objectStore('meta').getAll(IDBKeyRange.bound('journal:', 'journal:\uffff'));
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve({ journal: (journal.result as string[][]).flat().length,
+              checkpoints: (checkpoints.result as { jobId: string; savedAt: number }[]).map((c) => `${c.jobId}@${c.savedAt}`) });
+          };
+        };
+      }),
+  );
+}
+
 /** A small seeded generator (mulberry32), so the reload moments are the same on every run. */
 function seeded(seed: number): () => number {
   let a = seed >>> 0;
@@ -90,10 +112,21 @@ describe('resilience', () => {
     s = await openSession(inject('baseUrl'));
     const { page } = s;
     const random = seeded(20240611);
-    await startTinySearch(page, 'maxPoolSize=4&journal=1');
+    // A checkpoint after every batch but an epoch's last, so a job (one epoch of two batches) stores one
+    // mid-epoch, and a reload right after it continues from there.
+    await startTinySearch(page, 'maxPoolSize=4&journal=1&checkpointMs=0');
     const seen = new Set<string>();
     for (let k = 0; k < 3; k++) {
-      await page.waitForTimeout(6_000 + Math.floor(random() * 30_000));
+      // The moment is a stored event, chosen by the seeded generator: right after a running job stores a new
+      // checkpoint (mid-job), or right after 1–2 more journal entries (job starts and committed results).
+      const before = await progressMarks(page);
+      const midJob = random() < 0.5;
+      const entries = 1 + Math.floor(random() * 2);
+      await expect.poll(async () => {
+        if (/finished/.test((await page.getByTestId('run-status').textContent()) ?? '')) return true;
+        const now = await progressMarks(page);
+        return midJob ? now.checkpoints.some((c) => !before.checkpoints.includes(c)) : now.journal >= before.journal + entries;
+      }, { timeout: 300_000, interval: 200 }).toBe(true);
       for (const id of await pointIds(page)) seen.add(id);
       await page.reload();
       await page.getByTestId('run-row').first().waitFor({ timeout: 60_000 });
