@@ -2,6 +2,7 @@
 // of the proxy, test accuracy when measured, a final model's own test accuracy) and says how to load the
 // model in TF.js, ONNX Runtime and Python.
 
+import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { buildModelZip, modelReadme, type ModelZipInfo } from '../../src/runtime/model-zip.ts';
@@ -22,6 +23,17 @@ describe('model zip', () => {
     expect(Object.keys(onnx).sort()).toEqual(['README.txt', 'model.onnx']);
     expect([...onnx['model.onnx']!]).toEqual([8, 7, 6]);
     expect(strFromU8(onnx['README.txt']!)).toContain('ONNX (opset 13)');
+  });
+
+  it('the project README says the downloads are zips to unzip first and names every file in them', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const tfjs = Object.keys(unzipSync(buildModelZip({ format: 'tfjs', modelJson: '{}', weightsBin: new ArrayBuffer(4) }, info)));
+    const onnx = Object.keys(unzipSync(buildModelZip({ format: 'onnx', onnx: new ArrayBuffer(4) }, info)));
+    for (const f of [...tfjs, ...onnx]) expect(readme).toContain(`\`${f}\``);
+    expect(readme).toContain('-tfjs.zip');
+    expect(readme).toContain('-onnx.zip');
+    expect(readme).toMatch(/zips? to unzip first/);
+    expect(readme).not.toMatch(/as an ONNX file/);
   });
 
   it('a proxy: its validation error, test accuracy "not measured" or measured, cost and classes', () => {
