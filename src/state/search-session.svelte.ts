@@ -217,6 +217,16 @@ export class SearchSession {
     });
   }
 
+  /**
+   * The banner's Resume: opens the run, and when it was paused (not interrupted, which continues on opening)
+   * resumes it too, so one press sets it running. A run driven in another tab opens read-only, as `open` does.
+   */
+  async resumeRun(runId: string): Promise<void> {
+    await this.open(runId, false);
+    const c = this.controller;
+    if (c && !c.readOnly && c.view.run.id === runId && c.view.state.status === 'paused') await this.guard(() => c.resume());
+  }
+
   /** Whether the run has a final training that opening it continues (queued or running when the page went away). */
   private async hasFinalToContinue(runId: string): Promise<boolean> {
     const { records } = await listFinals(this.requireDb(), runId);
