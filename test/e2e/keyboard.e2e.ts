@@ -123,6 +123,18 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
 
     // The size select changes with the arrows.
     f = await tabTo(page, 'the size select', byId('preset-select'));
+    // With a time budget (the default) the strategy is offered too, in Advanced settings, opened by Enter.
+    expect(f.value).toBe('budget:10');
+    await tabTo(page, 'Advanced settings', (g) => g.tag === 'summary' && g.name === 'Advanced settings');
+    await page.keyboard.press('Enter');
+    f = await tabTo(page, 'the strategy select', byId('strategy-select'), { max: 3 });
+    await page.keyboard.press('ArrowDown');
+    expect((await focused(page)).value).toBe('random');
+    expect(await page.getByTestId('adv-budget-note').isVisible()).toBe(true);
+    expect(await page.getByTestId('adv-eps').count(), 'a time budget sizes the training settings itself').toBe(0);
+    await page.keyboard.press('ArrowUp');
+    expect((await focused(page)).value).toBe('petridish');
+    f = await tabTo(page, 'the size select', byId('preset-select'), { back: true });
     const seen = [f.value];
     for (let i = 0; i < 12 && f.value !== 'tiny'; i++) {
       await page.keyboard.press('ArrowDown');
@@ -131,8 +143,17 @@ describe('keyboard only, and an accessibility scan of each screen', () => {
       seen.push(f.value);
     }
     expect(f.value).toBe('tiny');
-    await tabTo(page, 'the Start button', byId('start-button'));
+    // The measurement by Enter: its button gives way to Cancel, which takes the focus; once measured, the
+    // focus goes on to Start (never to the page's body).
+    await tabTo(page, 'the measure button', byId('calibrate-button'));
     await page.keyboard.press('Enter');
+    await expect.poll(async () => (await focused(page)).testId, { timeout: 60_000 }).toBe('measure-cancel');
+    await page.getByTestId('time-estimate').waitFor({ timeout: 120_000 });
+    await expect.poll(async () => (await focused(page)).testId).toBe('start-button');
+    await page.keyboard.press('Enter');
+    // The run replaces the setup screen: the focus goes to the run's heading, and Tab from there reaches Pause.
+    await expect.poll(async () => (await focused(page)).testId, { timeout: 120_000 }).toBe('run-heading');
+    await tabTo(page, 'the Pause button, next after the heading', byId('pause-button'), { max: 3 });
 
     // A running run with its plot: Pause by Space, then the Stop confirmation.
     await page.getByTestId('pool-point').first().waitFor({ timeout: 600_000 });
