@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { launchKillable, saveLogs, saveScreenshot, type KillableBrowser } from './browser.ts';
+import { launchKillable, saveLogs, type KillableBrowser } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 interface Stored {
   runs: { id: string; status: string }[];
@@ -128,7 +129,7 @@ describe('a killed browser', () => {
     await page.goto(app);
     await page.getByTestId('resume-run').click({ timeout: 180_000 });
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
-    await saveScreenshot(page, 'browser-kill-finished');
+    expect(await checkScreen(page, 'browser-kill-finished')).toEqual([]);
     const end = await readStored(page);
 
     expect(end.journal.slice(0, after.journal.length)).toEqual(after.journal);

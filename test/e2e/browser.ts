@@ -55,7 +55,10 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
-/** Saves a full-page screenshot as a test artefact: artifacts/screenshots/NAME.png (see screen-check.ts). */
+/**
+ * Saves a full-page screenshot as a test artefact: artifacts/screenshots/NAME.png, for a failure's diagnosis
+ * only; a screen a test reaches is checked with screen-check.ts's checkScreen (screenshot and axe-core scan).
+ */
 export function saveScreenshot(page: Page, name: string): Promise<string> {
   return screenshot(page, name);
 }

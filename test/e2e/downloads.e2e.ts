@@ -16,7 +16,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CIFAR10, FASHION_MNIST } from '../../src/data/sources/downloads.ts';
 import { cifarFile, cifarRecord, idxImages, idxLabels, tarArchive } from '../data/make-files.ts';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 const HOSTS = ['raw.githubusercontent.com', 'www.cs.toronto.edu'];
 
@@ -147,7 +148,7 @@ describe('dataset downloads from the real hosts\' URLs, answered locally', () =>
       await page.getByTestId('start-button').click();
       await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 1000 }).toMatch(/finished/);
       expect(await page.getByTestId('pool-point').count()).toBe(1);
-      await saveScreenshot(page, `downloads-${id}-trained`);
+      expect(await checkScreen(page, `downloads-${id}-trained`)).toEqual([]);
     }
     expect((await stored(page)).datasets).toEqual(expect.arrayContaining(['cifar10', 'fashion-mnist']));
 
@@ -163,7 +164,7 @@ describe('dataset downloads from the real hosts\' URLs, answered locally', () =>
     expect(await page.getByTestId('run-status').textContent()).toMatch(/^\s*Read-only · finished/);
     expect(await page.getByTestId('pool-point').count()).toBe(1);
     expect(await page.getByTestId('continue-button').count()).toBe(0);
-    await saveScreenshot(page, 'downloads-dataset-gone');
+    expect(await checkScreen(page, 'downloads-dataset-gone')).toEqual([]);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@
 // end-to-end tests, which ask for it (`?backends=webgpu`).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 /** Minutes of the budget: the measurement and the search together. */
 const BUDGET_MINUTES = '1.5';
@@ -51,7 +52,7 @@ describe('first run: a time budget on MNIST', () => {
     // The default first run: a time budget, sized with the measurement already taken.
     await choice.selectOption('budget:custom');
     await page.getByTestId('budget-minutes').fill(BUDGET_MINUTES);
-    await saveScreenshot(page, 'first-run-1-start');
+    expect(await checkScreen(page, 'first-run-1-start')).toEqual([]);
     const started = Date.now();
     await page.getByTestId('start-button').click();
 
@@ -60,7 +61,7 @@ describe('first run: a time budget on MNIST', () => {
     expect(await page.getByTestId('sizing-explanation').textContent()).toMatch(/\d+×\d+ inputs, .*(images per class|all images), \d+ epochs/);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 1000 }).toMatch(/finished/);
     const seconds = (Date.now() - started) / 1000;
-    await saveScreenshot(page, 'first-run-2-finished');
+    expect(await checkScreen(page, 'first-run-2-finished')).toEqual([]);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
     const json = JSON.parse(readFileSync(await download.path(), 'utf8')) as {

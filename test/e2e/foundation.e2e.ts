@@ -4,7 +4,8 @@
 // (it leaves no pool point), comes back in its colour.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 const POOL = 3;
 
@@ -24,7 +25,7 @@ describe('foundation: one tiny search end to end', () => {
     await page.goto(`/?backends=webgpu&maxPoolSize=${POOL}`);
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
     await expect(page.getByTestId('adapter-info').textContent()).resolves.toMatch(/swiftshader|google|nvidia|amd|intel|apple/i);
-    await saveScreenshot(page, 'foundation-1-start');
+    expect(await checkScreen(page, 'foundation-1-start')).toEqual([]);
 
     await page.getByTestId('dataset-mnist').check();
     await page.getByTestId('preset-select').selectOption('tiny');
@@ -32,7 +33,7 @@ describe('foundation: one tiny search end to end', () => {
 
     // Two seed models become points; then reload while the search goes on.
     await points.nth(1).waitFor({ timeout: 600_000 });
-    await saveScreenshot(page, 'foundation-2-seeds');
+    expect(await checkScreen(page, 'foundation-2-seeds')).toEqual([]);
     const before = await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
     expect(before.length).toBeGreaterThanOrEqual(2);
 
@@ -51,7 +52,7 @@ describe('foundation: one tiny search end to end', () => {
 
     // The search continues to a grown child and stops at the pool-size rule.
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
-    await saveScreenshot(page, 'foundation-3-finished');
+    expect(await checkScreen(page, 'foundation-3-finished')).toEqual([]);
     expect(await points.count()).toBe(POOL);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
@@ -98,7 +99,7 @@ describe('foundation: one tiny search end to end', () => {
     const curvesAfter = await legend();
     expect(curvesAfter.length).toBeGreaterThanOrEqual(POOL + 1);
     for (const line of curvesAfter) expect(curvesBefore, 'a restored curve keeps its name and colour').toContain(line);
-    await saveScreenshot(page, 'foundation-4-reopened');
+    expect(await checkScreen(page, 'foundation-4-reopened')).toEqual([]);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
 // survives a reload, trains a tiny search, and is deleted with its storage.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 const MIB = 210;
 const ID = `synthetic-${MIB}`;
@@ -55,7 +56,7 @@ describe('a dataset over the per-value limit', () => {
     await page.getByTestId('start-button').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
     expect(await page.getByTestId('pool-point').count()).toBe(2);
-    await saveScreenshot(page, 'large-dataset-1-trained');
+    expect(await checkScreen(page, 'large-dataset-1-trained')).toEqual([]);
 
     await page.goto('/?backends=webgl,cpu');
     await page.getByRole('button', { name: `Delete Synthetic ${MIB} MiB` }).click({ timeout: 60_000 });
@@ -64,7 +65,7 @@ describe('a dataset over the per-value limit', () => {
     expect(await storeCounts(page)).toEqual({ chunks: 0, datasets: expect.not.arrayContaining([ID]) });
     // The run that used it is still listed and opens.
     expect(await page.getByTestId('run-row').count()).toBe(1);
-    await saveScreenshot(page, 'large-dataset-2-deleted');
+    expect(await checkScreen(page, 'large-dataset-2-deleted')).toEqual([]);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 describe('model panel: export as a standard TF.js layers model', () => {
   let s: Session;
@@ -42,7 +43,7 @@ describe('model panel: export as a standard TF.js layers model', () => {
     const predictions = panel.getByTestId('prediction');
     await predictions.nth(7).waitFor({ timeout: 120_000 });
     await panel.scrollIntoViewIfNeeded();
-    await saveScreenshot(page, 'model-export-panel');
+    expect(await checkScreen(page, 'model-export-panel')).toEqual([]);
     // The app's probabilities and the raw pixels it drew (R of the grey canvases) for the same 8 images.
     const app = await predictions.evaluateAll((els) => els.map((el) => {
       const canvas = el.querySelector('canvas') as HTMLCanvasElement;

@@ -1,7 +1,8 @@
 // Private by construction: during a tiny search every request the page and its workers make stays on the
 // app's origin (data: and blob: allowed), and the served Content-Security-Policy blocks eval.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 describe('privacy', () => {
   let s: Session;
@@ -38,7 +39,7 @@ describe('privacy', () => {
     await page.getByTestId('preset-select').selectOption('tiny');
     await page.getByTestId('start-button').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
-    await saveScreenshot(page, 'privacy-finished');
+    expect(await checkScreen(page, 'privacy-finished')).toEqual([]);
     expect(urls.size).toBeGreaterThan(3);
     const foreign = [...urls].filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
     expect(foreign).toEqual([]);

@@ -5,7 +5,8 @@
 // writes to IndexedDB in the same transaction as what each entry records).
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 let s: Session | null = null;
 afterEach(async () => {
@@ -95,9 +96,9 @@ describe('resilience', () => {
     await startTinySearch(page, 'maxPoolSize=3&crashAfterBatches=1');
     const retried = page.getByTestId('job-row').filter({ hasText: '(try 2)' });
     await retried.first().waitFor({ timeout: 300_000 });
-    await saveScreenshot(page, 'resilience-1-retried');
+    expect(await checkScreen(page, 'resilience-1-retried')).toEqual([]);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
-    await saveScreenshot(page, 'resilience-2-finished');
+    expect(await checkScreen(page, 'resilience-2-finished')).toEqual([]);
     const ids = await pointIds(page);
     expect(ids).toHaveLength(3);
     const { jobs } = await storedRecords(page);
@@ -134,10 +135,10 @@ describe('resilience', () => {
       await page.getByTestId('resume-run').click({ timeout: 180_000 });
       await page.getByTestId('run-status').waitFor({ timeout: 60_000 });
     }
-    await saveScreenshot(page, 'resilience-3-reloaded');
+    expect(await checkScreen(page, 'resilience-3-reloaded')).toEqual([]);
     if ((await page.getByTestId('run-status').count()) === 0) await page.getByTestId('run-row').first().getByRole('button', { name: 'Open' }).click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
-    await saveScreenshot(page, 'resilience-4-finished');
+    expect(await checkScreen(page, 'resilience-4-finished')).toEqual([]);
 
     const ids = await pointIds(page);
     expect(ids.length).toBeGreaterThanOrEqual(4);

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 async function startTiny(page: Page): Promise<void> {
   await page.getByTestId('dataset-mnist').check();
@@ -54,7 +55,7 @@ describe('runs: keep, open read-only, delete, import', () => {
     await expect.poll(() => status(page), { timeout: 180_000, interval: 1000 }).toMatch(/^\s*stopped\b.*You stopped it\./);
     await page.getByTestId('close-run').click();
     await expect.poll(() => rows.count()).toBe(2);
-    await saveScreenshot(page, 'runs-1-two-runs');
+    expect(await checkScreen(page, 'runs-1-two-runs')).toEqual([]);
 
     // The finished run opens read-only: no pause, resume or stop.
     await rows.filter({ hasText: 'finished' }).getByRole('button', { name: 'Open' }).click();
@@ -74,7 +75,7 @@ describe('runs: keep, open read-only, delete, import', () => {
     const suffix = (id: string): string => id.split('-').at(-1) ?? '';
     expect(imported.map(suffix).sort()).toEqual(ids.map(suffix).sort());
     expect(await page.getByTestId('pause-button').count()).toBe(0);
-    await saveScreenshot(page, 'runs-2-imported');
+    expect(await checkScreen(page, 'runs-2-imported')).toEqual([]);
     await page.getByTestId('close-run').click();
 
     // A broken export is refused with an error that names the field.
@@ -82,7 +83,7 @@ describe('runs: keep, open read-only, delete, import', () => {
     (broken.points[0] as Record<string, unknown>).madd = 'lots';
     await page.getByTestId('import-input').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
     await expect.poll(() => page.getByTestId('problems').textContent()).toMatch(/points\[0\]\.madd/);
-    await saveScreenshot(page, 'runs-3-broken-import');
+    expect(await checkScreen(page, 'runs-3-broken-import')).toEqual([]);
     await page.getByTestId('problems').getByRole('button', { name: 'Dismiss' }).click();
 
     // A corrupt run record is reported and skipped; the app goes on working.
@@ -105,7 +106,7 @@ describe('runs: keep, open read-only, delete, import', () => {
     await page.reload();
     await expect.poll(() => page.getByTestId('problems').textContent(), { timeout: 60_000 }).toMatch(/corrupt-run/);
     await expect.poll(() => rows.count()).toBe(2);
-    await saveScreenshot(page, 'runs-4-corrupt-record');
+    expect(await checkScreen(page, 'runs-4-corrupt-record')).toEqual([]);
     await rows.filter({ hasText: 'imported' }).getByRole('button', { name: 'Open' }).click();
     await expect.poll(() => status(page)).toMatch(/Read-only/);
     expect(await page.getByTestId('pool-point').count()).toBe(ids.length);

@@ -3,7 +3,8 @@
 // losing the stored one, and a tiny search on the upload reaches 2 points.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 function idx(dims: number[], data: Uint8Array): Buffer {
   const head = Buffer.alloc(4 + 4 * dims.length);
@@ -55,7 +56,7 @@ describe('start screen and uploads without WebGPU', () => {
     expect(await page.getByTestId('example-image').count()).toBe(40);
     expect(await page.getByTestId('class-count').allTextContents()).toEqual(Array(10).fill('20'));
     expect(await page.getByTestId('dataset-summary').textContent()).toContain('200 training + 0 test images, 28×28×1, 10 classes');
-    await saveScreenshot(page, 'setup-1-uploaded');
+    expect(await checkScreen(page, 'setup-1-uploaded')).toEqual([]);
 
     await page.getByTestId('upload-files').setInputFiles([
       { name: 'broken-images-idx3-ubyte.gz', mimeType: 'application/gzip', buffer: images.subarray(0, images.length - 40) },
@@ -65,7 +66,7 @@ describe('start screen and uploads without WebGPU', () => {
     await page.getByTestId('upload-submit').click();
     await page.getByTestId('dataset-error').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('dataset-error').textContent()).toMatch(/gzip|truncated|Broken/i);
-    await saveScreenshot(page, 'setup-2-malformed');
+    expect(await checkScreen(page, 'setup-2-malformed')).toEqual([]);
     expect(await page.getByTestId('dataset-upload-choice').count()).toBe(1);
 
     await page.getByTestId('dataset-upload-choice').check();
@@ -74,7 +75,7 @@ describe('start screen and uploads without WebGPU', () => {
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 1000 }).toMatch(/finished/);
     expect(await page.getByTestId('pool-point').count()).toBe(2);
     expect(await page.getByTestId('stop-progress').textContent()).toContain('100');
-    await saveScreenshot(page, 'setup-3-finished');
+    expect(await checkScreen(page, 'setup-3-finished')).toEqual([]);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@
 // with a bare error.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from './browser.ts';
+import { checkScreen } from './screen-check.ts';
 
 /** The trainer workers a tab has started and not stopped (the dataset and benchmark workers are not counted). */
 function trainers(page: Page): number {
@@ -51,7 +52,7 @@ describe('several tabs', () => {
     const page = await s.context.newPage();
     await page.goto('/?backends=webgpu');
     await expect.poll(() => page.getByTestId('db-note').textContent(), { timeout: 60_000 }).toMatch(/older version of the database open.*Close or reload that tab/);
-    await saveScreenshot(page, 'tabs-0-blocked');
+    expect(await checkScreen(page, 'tabs-0-blocked')).toEqual([]);
     await old.evaluate(() => (globalThis as { oldConnection?: IDBDatabase }).oldConnection?.close());
     // The upgrade goes on: the note goes and the database is at the app's version (an open without a version
     // waits for the upgrade to end).
@@ -114,7 +115,7 @@ describe('several tabs', () => {
     expect(trainers(a)).toBe(0);
     expect(await a.getByTestId('final-progress').count()).toBe(0);
     expect(trainers(b)).toBe(1);
-    await saveScreenshot(a, 'tabs-1-final-elsewhere');
+    expect(await checkScreen(a, 'tabs-1-final-elsewhere')).toEqual([]);
     await a.close();
     await b.close();
   });
@@ -141,7 +142,7 @@ describe('several tabs', () => {
     // Live: the second tab reads what the first one saves (its training clock moves on).
     await expect.poll(() => second.getByTestId('run-status').textContent(), { timeout: 120_000 }).not.toMatch(/· 0 s of training/);
     expect(await first.getByTestId('pause-button').count()).toBe(1);
-    await saveScreenshot(second, 'tabs-2-read-only');
+    expect(await checkScreen(second, 'tabs-2-read-only')).toEqual([]);
 
     // A newer release in the second tab opens the database one version up: nothing blocks it, and the first
     // tab closes its connection, pauses the run and says to reload.
@@ -163,7 +164,7 @@ describe('several tabs', () => {
     await expect.poll(() => first.getByTestId('storage-fault').textContent()).toMatch(/database was closed/);
     // Resuming here could not save either: the page offers only the reload.
     expect(await first.getByTestId('resume-button').count()).toBe(0);
-    await saveScreenshot(first, 'tabs-3-reload');
+    expect(await checkScreen(first, 'tabs-3-reload')).toEqual([]);
     // The read-only tab closed its connection too: its next re-read of the run fails, and it says so.
     await expect.poll(() => second.getByTestId('follow-note').textContent(), { timeout: 30_000 }).toMatch(/could not be re-read at .*may be out of date/);
     expect(trainers(second)).toBe(0);
