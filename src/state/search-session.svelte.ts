@@ -357,7 +357,7 @@ export class SearchSession {
         strategy: data.run.strategy,
         preset: data.run.preset,
         dataset: data.dataset,
-        snapshot: importedSnapshot(id, data.points.length),
+        snapshot: importedSnapshot(id, data.points.length, data.run.status),
         budgetMadd: data.run.budgetMadd,
         workers: data.run.workers,
       };
@@ -595,8 +595,11 @@ export class SearchSession {
   }
 }
 
-/** The scheduler snapshot of an imported run: finished, nothing queued (it is only ever opened read-only). */
-function importedSnapshot(runId: string, points: number) {
+/**
+ * The scheduler snapshot of an imported run: closed, nothing queued (it is only ever opened read-only); its
+ * finish reason `imported: <status>` keeps the run's status when it was exported (a run may be exported midway).
+ */
+function importedSnapshot(runId: string, points: number, exportedStatus: string) {
   return {
     version: 1 as const,
     runId,
@@ -607,7 +610,7 @@ function importedSnapshot(runId: string, points: number) {
     nextPointNumber: points + 1,
     elapsedSeconds: 0,
     consecutiveFailures: 0,
-    finishReason: 'imported',
+    finishReason: `imported: ${exportedStatus}`,
     endStatus: 'finished' as const,
     pendingChoices: {},
   };

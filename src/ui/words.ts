@@ -60,7 +60,9 @@ export function cutoutWords(px: number): string {
  * else the scheduler's status, then why the run ended in words (`finishWords`) when it has a stored reason.
  */
 export function runStateWords(status: string, finishReason: string | null, fault: boolean): string {
-  return `${fault ? 'paused (not saved)' : status}${finishReason ? ` — ${finishWords(finishReason)}` : ''}`;
+  // An imported run's scheduler state is a closed snapshot ("finished"); what matters is that it was imported.
+  const word = fault ? 'paused (not saved)' : finishReason?.startsWith('imported') ? 'imported' : status;
+  return `${word}${finishReason ? ` — ${finishWords(finishReason)}` : ''}`;
 }
 
 /**
@@ -72,7 +74,7 @@ export function finishWords(reason: string): string {
   let m: RegExpExecArray | null;
   if ((m = /^maxPoolSize: the pool has (\d+) points ≥ (\d+)/.exec(reason))) return `It reached its limit of ${plural(Number(m[2]), 'model')}.`;
   if ((m = /^maxSeconds: the search ran (\d+) s ≥ ([\d.]+) s/.exec(reason))) {
-    return `It used its ${formatSeconds(Number(m[2]))} of training time (it ran ${formatSeconds(Number(m[1]))}).`;
+    return `It used its ${formatSeconds(Number(m[2]))} of search time (it ran ${formatSeconds(Number(m[1]))}).`;
   }
   if ((m = /^maxMadd: pool point (\S+) has ([\d.e+]+) MAdd > ([\d.e+]+)/.exec(reason))) {
     return `Model ${pointName(m[1] ?? '')} costs ${formatCount(Number(m[2]))} multiply-adds, above the limit of ${formatCount(Number(m[3]))}.`;
@@ -83,6 +85,16 @@ export function finishWords(reason: string): string {
     return `${m[1]} trainings in a row failed, so the search gave up. The last one said: ${m[3]}`;
   }
   if (reason === 'imported') return 'Imported from a file; it holds no trained weights.';
+  // `imported: <status>`: the run's status when its file was exported (src/state/search-session.svelte.ts).
+  if ((m = /^imported: (\w+)$/.exec(reason))) {
+    const when: Record<string, string> = {
+      running: 'exported while the run was still running (with the models trained until then)',
+      paused: 'exported while the run was paused (with the models trained until then)',
+      stopped: 'exported after the run was stopped',
+      finished: 'exported after the run finished',
+    };
+    return `Imported from a file ${when[m[1] ?? ''] ?? 'of an exported run'}; it holds no trained weights.`;
+  }
   return reason.replace(/^[a-zA-Z]+: /, '');
 }
 
@@ -93,4 +105,14 @@ export function finishWords(reason: string): string {
  */
 export function storedStatusWord(status: string): string {
   return status === 'running' ? 'interrupted' : status;
+}
+
+/** The pool's size for the run's status line: "1 model", "2 models", or against the pool-size limit "1 / 3 models". */
+export function modelCount(n: number, limit: number | null): string {
+  return limit ? `${n} / ${limit} models` : plural(n, 'model');
+}
+
+/** A run's search strategy in words, as the setup's strategy select names it ('petridish' → "Petridish"). */
+export function strategyWords(strategy: string): string {
+  return strategy === 'petridish' ? 'Petridish' : strategy === 'random' ? 'random search' : strategy;
 }

@@ -69,6 +69,8 @@ describe('runs compared', () => {
     for (const [i, f] of [petridish, random, bars].entries()) await importRun(page, f, files[i] as string);
     const rows = page.getByTestId('run-row');
     await expect.poll(() => rows.count()).toBe(3);
+    // The list names each run's strategy (newest first), so runs of both strategies on one dataset tell apart.
+    expect(await page.getByTestId('run-row-strategy').allTextContents()).toEqual([bars, random, petridish].map((f) => (f.strategy === 'random' ? 'random search' : 'Petridish')));
     const compare = page.getByTestId('compare-button');
     expect(await compare.isDisabled()).toBe(true);
 

@@ -165,7 +165,12 @@ describe('a newcomer’s first runs', () => {
     await page.getByTestId('close-run').click();
     await page.getByTestId('import-input').setInputFiles({ name: 'frontier.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
     await expect.poll(() => status(page)).toMatch(/Read-only/);
-    expect(await status(page)).toMatch(/Imported from a file/);
+    expect(await status(page)).toMatch(/imported — Imported from a file exported after the run finished/);
+    // No progress bar or training time for a file's run, and the jobs panel says why it is empty.
+    expect(await status(page)).not.toMatch(/search time|running/);
+    expect(await page.getByTestId('stop-progress').count()).toBe(0);
+    expect(await page.getByTestId('job-table').count()).toBe(0);
+    expect(await page.getByTestId('job-table-empty').textContent()).toMatch(/An imported run holds its models/);
     await page.getByTestId('pool-point').first().click();
     await panel.waitFor();
     for (const id of ['download-model', 'download-onnx', 'quick-check']) {

@@ -2,7 +2,7 @@
 // stored run's status, with no rule or field name of the code left in them.
 import { describe, expect, it } from 'vitest';
 import { stopReason } from '../../src/core/scheduler/stop-rules.ts';
-import { cutoutWords, finishWords, jobName, macroWords, pointName, runStateWords, storedStatusWord } from '../../src/ui/words.ts';
+import { cutoutWords, finishWords, jobName, macroWords, modelCount, pointName, runStateWords, storedStatusWord, strategyWords } from '../../src/ui/words.ts';
 
 describe('plain words', () => {
   it('turns every stored stop reason into a sentence without the rule name', () => {
@@ -12,7 +12,7 @@ describe('plain words', () => {
     const byCost = stopReason({ maxMadd: 2e6, maxPoolSize: null, maxSeconds: null }, pool, 10) ?? '';
     expect(bySize).toMatch(/^maxPoolSize/);
     expect(finishWords(bySize)).toBe('It reached its limit of 4 models.');
-    expect(finishWords(byTime)).toBe('It used its 1 min 29 s of training time (it ran 1 min 30 s).');
+    expect(finishWords(byTime)).toBe('It used its 1 min 29 s of search time (it ran 1 min 30 s).');
     expect(finishWords(byCost)).toBe('Model #2 costs 3.2M multiply-adds, above the limit of 2M.');
     expect(finishWords('stop: stopped by the user')).toBe('You stopped it.');
     expect(finishWords("noJobs: no job is queued or running to grow the pool's 3 points")).toBe('Nothing was left to train.');
@@ -29,6 +29,20 @@ describe('plain words', () => {
     expect(runStateWords('running', null, false)).toBe('running');
     expect(runStateWords('running', null, true)).toBe('paused (not saved)');
     expect(runStateWords('finished', reason, false)).not.toContain('maxPoolSize');
+    // A run exported midway and imported: not called finished.
+    expect(runStateWords('finished', 'imported: running', false)).toBe(
+      'imported — Imported from a file exported while the run was still running (with the models trained until then); it holds no trained weights.',
+    );
+    expect(runStateWords('finished', 'imported: finished', false)).toBe('imported — Imported from a file exported after the run finished; it holds no trained weights.');
+    expect(runStateWords('finished', 'imported', false)).toMatch(/^imported — Imported from a file;/);
+  });
+
+  it('counts models in the singular and plural, and names strategies', () => {
+    expect(modelCount(1, null)).toBe('1 model');
+    expect(modelCount(2, null)).toBe('2 models');
+    expect(modelCount(1, 3)).toBe('1 / 3 models');
+    expect(strategyWords('petridish')).toBe('Petridish');
+    expect(strategyWords('random')).toBe('random search');
   });
 
   it('writes macro shapes, names and cutout in words', () => {
