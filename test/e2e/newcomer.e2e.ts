@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, type Session } from './browser.ts';
+import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
 import { checkScreen } from './screen-check.ts';
 
 const status = (page: Page): Promise<string | null> => page.getByTestId('run-status').textContent();
@@ -108,6 +108,18 @@ describe('a newcomer’s first runs', () => {
     const before = await legend();
     expect(await page.getByTestId('live-curves').textContent()).not.toMatch(/Value|--/);
     expect(await checkScreen(page, 'newcomer-3-finished')).toEqual([]);
+    // The Jobs table fits its half-width panel at 1360 px: the finished job's "val error · test acc" cell lies
+    // inside the panel, and the table needs no sideways scrolling to show it.
+    const jobsPanel = page.getByTestId('jobs-panel');
+    const scores = jobsPanel.getByTestId('job-scores').filter({ hasText: /%/ }).first();
+    const [panelBox, cellBox] = [await jobsPanel.boundingBox(), await scores.boundingBox()];
+    expect(panelBox && cellBox).toBeTruthy();
+    if (panelBox && cellBox) {
+      expect(cellBox.x).toBeGreaterThanOrEqual(panelBox.x);
+      expect(cellBox.x + cellBox.width).toBeLessThanOrEqual(panelBox.x + panelBox.width);
+    }
+    expect(await jobsPanel.locator('.scroll-x').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await saveScreenshot(page, 'newcomer-3-jobs');
     await page.getByTestId('plot-guide-dismiss').click();
     expect(await page.getByTestId('plot-guide').count()).toBe(0);
     await page.reload();
