@@ -3,7 +3,7 @@
 // losing the stored one, and a tiny search on the upload reaches 2 points.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, type Session } from './browser.ts';
+import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
 import { checkScreen } from './screen-check.ts';
 
 function idx(dims: number[], data: Uint8Array): Buffer {
@@ -34,6 +34,40 @@ describe('start screen and uploads without WebGPU', () => {
   afterAll(async () => {
     saveLogs('setup-and-data', s.logs);
     await s.close();
+  });
+
+  it('CSV upload form: the name follows the picked file, a bad file blocks the upload with its reason, a stored one clears the form', async () => {
+    const { page } = s;
+    await page.goto('/?backends=cpu');
+    await page.getByTestId('backend-name').waitFor({ timeout: 120_000 });
+    await page.getByText('Upload a dataset').click();
+    await page.getByTestId('upload-format').selectOption('csv');
+    const header = [...Array.from({ length: 16 }, (_, i) => `p${i}`), 'label'].join(',');
+    const rows = Array.from({ length: 100 }, (_, r) => [...Array.from({ length: 16 }, (_, i) => String((r + i) % 256)), String(r % 2)].join(','));
+    const csv = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+    // A row too short: the preview names the file and row without a class name, and the button says why it is off.
+    await page.getByTestId('upload-files').setInputFiles([csv('malformed.csv', `${header}\n${rows[0]}\n1,2,3\n`)]);
+    await expect.poll(() => page.getByTestId('csv-inferred-error').textContent(), { timeout: 30_000 }).toMatch(/^malformed\.csv: row 3 has 3 columns/);
+    expect(await page.getByTestId('upload-name').inputValue()).toBe('malformed');
+    expect(await page.getByTestId('upload-submit').isDisabled()).toBe(true);
+    expect(await page.getByTestId('upload-blocked').textContent()).toMatch(/cannot be used/);
+    // Another file: the name follows it; a header without rows says so.
+    await page.getByTestId('upload-files').setInputFiles([csv('headeronly.csv', `${header}\n`)]);
+    await expect.poll(() => page.getByTestId('upload-name').inputValue()).toBe('headeronly');
+    await expect.poll(() => page.getByTestId('csv-inferred-error').textContent()).toBe('headeronly.csv: the file has a header row but no data rows');
+    // A good file: stored, then the form is empty again and warns about nothing.
+    await page.getByTestId('upload-files').setInputFiles([csv('bars4x4.csv', `${header}\n${rows.join('\n')}\n`)]);
+    await expect.poll(() => page.getByTestId('csv-inferred-label').textContent()).toBe('The label is column 17 (“label”), found by its header name: 2 classes.');
+    expect(await page.getByTestId('upload-submit').isDisabled()).toBe(false);
+    await page.getByTestId('upload-submit').click();
+    await page.getByTestId('dataset-notice').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('dataset-notice').textContent()).toContain('bars4x4 is ready: 100 training');
+    await expect.poll(() => page.getByTestId('upload-name').inputValue()).toBe('');
+    expect(await page.getByTestId('upload-files').evaluate((el) => (el as HTMLInputElement).files?.length ?? 0)).toBe(0);
+    expect(await page.getByTestId('upload-duplicate').count()).toBe(0);
+    expect(await page.getByTestId('csv-inferred').count()).toBe(0);
+    expect(await page.getByTestId('upload-submit').isDisabled()).toBe(true);
+    await saveScreenshot(page, 'setup-0-csv-form-cleared');
   });
 
   it('uploads IDX files, refuses a malformed one and searches the upload on webgl/cpu', async () => {

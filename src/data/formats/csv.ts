@@ -318,7 +318,7 @@ export function parseCsv(data: Uint8Array, options: CsvOptions, meta: { id: stri
   // TextDecoder drops a UTF-8 byte order mark.
   const text = new TextDecoder('utf-8').decode(maybeGunzip(data, file));
   const s = scan(text, options, file);
-  if (s.rows === 0) throw new DatasetError(file, 'the CSV file has a header but no data rows');
+  if (s.rows === 0) throw new DatasetError(file, 'the file has a header row but no data rows');
   const { shape, inferred } = resolveShape(options.shape, s.columns, file);
   const { maxValue, note: rangeNoteText } = resolveMaxValue(options.maxValue, s.range, file);
   const label = s.label.index;
@@ -355,10 +355,12 @@ export interface CsvInspection {
 /**
  * Reads the start of a CSV file (`text`: whole rows, UTF-8 decoded) as parseCsv would and says what it infers:
  * the column count, header, image shape and pixel range. Throws DatasetError naming `file` where parseCsv
- * would (a cell that is not a number, rows of different lengths, a label column that does not exist).
+ * would (a cell that is not a number, rows of different lengths, a label column that does not exist, an empty
+ * file, a header with no data rows).
  */
 export function inspectCsv(text: string, options: Pick<CsvOptions, 'labelColumn' | 'header'>, file: string): CsvInspection {
   const s = scan(text, { ...options }, file);
+  if (s.rows === 0) throw new DatasetError(file, 'the file has a header row but no data rows');
   let maxValue: CsvInspection['maxValue'];
   try {
     maxValue = detectMaxValue(s.range, file);
