@@ -16,7 +16,7 @@ import { countGpuDispatches, type DispatchCounter } from './gpu-dispatches.ts';
 import { wrapKernels, type KernelStat } from './kernel-timer.ts';
 import { flag, loadReferenceArch, nodeBackends, numFlag, saveResult, useBackend, type ReferenceArchName } from '../lib.ts';
 import { buildPlainModel, disposePlainModel } from '../throughput/plain-layers.ts';
-import { recipe, syntheticPhase } from '../throughput/step-timers.ts';
+import { plainBatch, recipe, syntheticPhase } from '../throughput/step-timers.ts';
 
 interface Count {
   /** Registered-kernel calls per training step. */
@@ -73,9 +73,7 @@ async function oursPerStep(backend: string, desc: ModelDesc, batch: number, step
 /** The plain tf.layers model: `steps` calls of trainOnBatch after one warm-up call. */
 async function plainPerStep(backend: string, desc: ModelDesc, batch: number, steps: number): Promise<Count> {
   const model = buildPlainModel(desc);
-  const { height, width, channels } = desc.input;
-  const x = tf.randomNormal([batch, height, width, channels]);
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % desc.numClasses), 'int32'), desc.numClasses));
+  const { x, y } = plainBatch(desc, batch);
   try {
     await model.trainOnBatch(x, y);
     const c = await counted(backend, steps, async () => { for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y); });

@@ -83,13 +83,22 @@ export async function oursStepSpeed(desc: ModelDesc, batch: number, steps: numbe
   }
 }
 
-/** Images per second of the plain tf.layers model (trainOnBatch reads its loss back each step, as ours does). */
-export async function plainImagesPerSecond(desc: ModelDesc, batch: number, steps: number): Promise<number> {
-  const model = buildPlainModel(desc);
+/**
+ * A random input batch [batch, height, width, channels] and its one-hot labels [batch, numClasses] (classes
+ * in turn) for the plain model's trainOnBatch; the caller disposes both.
+ */
+export function plainBatch(desc: ModelDesc, batch: number): { x: tf.Tensor; y: tf.Tensor } {
   const { height, width, channels } = desc.input;
   const x = tf.randomNormal([batch, height, width, channels]);
   // In a tidy, so the int32 label vector oneHot reads is freed too.
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % desc.numClasses), 'int32'), desc.numClasses));
+  return { x, y };
+}
+
+/** Images per second of the plain tf.layers model (trainOnBatch reads its loss back each step, as ours does). */
+export async function plainImagesPerSecond(desc: ModelDesc, batch: number, steps: number): Promise<number> {
+  const model = buildPlainModel(desc);
+  const { x, y } = plainBatch(desc, batch);
   try {
     await model.trainOnBatch(x, y);
     const t0 = performance.now();
