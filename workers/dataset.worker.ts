@@ -1,7 +1,7 @@
 // The dataset worker: parses uploads, downloads catalogue datasets and builds previews off the page's main
 // thread, writing straight to IndexedDB so only summaries and a few thumbnails cross back.
 import * as Comlink from 'comlink';
-import { openPetridishDb, type PetridishDb } from '../src/persistence/db.ts';
+import { openPetridishDb, type PetridishDb } from '../src/persistence/database/db.ts';
 import { importDownload, importSynthetic, importUpload, previewStored, type DatasetWorkerApi } from '../src/runtime/dataset-import.ts';
 
 async function withDb<T>(dbName: string, body: (db: PetridishDb) => Promise<T>): Promise<T> {

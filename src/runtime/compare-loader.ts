@@ -2,10 +2,10 @@
 // (core/compare); records that cannot be read are reported, never thrown past the page.
 
 import { compareRuns, snapshotSearchSeconds, type Comparison, type CompareRunInput } from '../core/compare/compare-runs.ts';
-import type { PetridishDb } from '../persistence/db.ts';
-import { listPoints } from '../persistence/point-repo.ts';
-import type { RecordProblem } from '../persistence/records.ts';
-import { getRun } from '../persistence/run-repo.ts';
+import type { PetridishDb } from '../persistence/database/db.ts';
+import { listPoints } from '../persistence/repositories/point-repo.ts';
+import type { RecordProblem } from '../persistence/database/records.ts';
+import { getRun } from '../persistence/repositories/run-repo.ts';
 
 export interface LoadedComparison {
   comparison: Comparison;

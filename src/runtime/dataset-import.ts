@@ -14,8 +14,8 @@ import type { UploadFormat } from '../data/sources/sources.ts';
 import { indicesPerClass, labelHistogram } from '../data/stats.ts';
 import { syntheticDataset, type SyntheticSpec } from '../data/sources/synthetic.ts';
 import { checkFitsDevice, deviceLimits, estimateDatasetBytes, type DeviceLimits } from '../data/validate.ts';
-import type { PetridishDb } from '../persistence/db.ts';
-import { getDataset, putDataset } from '../persistence/dataset-repo.ts';
+import type { PetridishDb } from '../persistence/database/db.ts';
+import { getDataset, putDataset } from '../persistence/repositories/dataset-repo.ts';
 
 /** One picked file; `path` keeps the folder-relative path (lost when a File crosses to a worker). */
 export interface UploadFile {

@@ -6,8 +6,8 @@ import type { DatasetPreview, DatasetWorkerApi, ImportProgress, UploadRequest } 
 import type { DatasetSummary } from '../data/dataset.ts';
 import { summarizeDataset } from '../data/dataset.ts';
 import { loadBuiltinMnist } from '../data/sources/builtin-mnist.ts';
-import type { PetridishDb } from '../persistence/db.ts';
-import { deleteDataset, listDatasets, putDataset } from '../persistence/dataset-repo.ts';
+import type { PetridishDb } from '../persistence/database/db.ts';
+import { deleteDataset, listDatasets, putDataset } from '../persistence/repositories/dataset-repo.ts';
 import type { SyntheticSpec } from '../data/sources/synthetic.ts';
 
 export interface DatasetProgress {

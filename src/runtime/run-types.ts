@@ -1,8 +1,8 @@
 // The run controller's public types (runner, live job progress, the view it publishes, its dependencies) and
 // the small helpers that map between a stored run and the scheduler.
 import type { SchedulerConfig, SchedulerState } from '../core/scheduler/types.ts';
-import type { PetridishDb } from '../persistence/db.ts';
-import type { CurveRecord, RunRecord, RunStatus } from '../persistence/records.ts';
+import type { PetridishDb } from '../persistence/database/db.ts';
+import type { CurveRecord, RunRecord, RunStatus } from '../persistence/database/records.ts';
 import type { WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
 import type { JobCallbacks } from './worker-pool.ts';
 

@@ -4,10 +4,10 @@
 import type { SchedulerCommand } from '../core/scheduler/types.ts';
 import type { EpochMetrics } from '../core/search-types.ts';
 import type { NamedWeights } from '../core/weights.ts';
-import { errorText } from '../persistence/db.ts';
-import { isQuotaError } from '../persistence/quota.ts';
-import type { CurveRecord, JobRecord, PointRecord, RunRecord } from '../persistence/records.ts';
-import type { StepCommit } from '../persistence/step-repo.ts';
+import { errorText } from '../persistence/database/db.ts';
+import { isQuotaError } from '../persistence/database/quota.ts';
+import type { CurveRecord, JobRecord, PointRecord, RunRecord } from '../persistence/database/records.ts';
+import type { StepCommit } from '../persistence/repositories/step-repo.ts';
 import { weightsKeyOf } from './run-types.ts';
 
 /**

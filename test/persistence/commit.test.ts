@@ -1,13 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { QuotaExceededError } from '../../src/persistence/quota.ts';
+import { QuotaExceededError } from '../../src/persistence/database/quota.ts';
 import { freshDb, makeCheckpoint, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
-import type { PetridishDb } from '../../src/persistence/db.ts';
-import { deleteRun, getRun, loadRun, putRun } from '../../src/persistence/run-repo.ts';
-import { listCurves, listJobs, putJob } from '../../src/persistence/job-repo.ts';
-import { commitStep, type StepCommit } from '../../src/persistence/step-repo.ts';
-import { listPoints } from '../../src/persistence/point-repo.ts';
-import { getWeights, putWeights } from '../../src/persistence/weights-repo.ts';
-import { getCheckpoint, putCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
+import type { PetridishDb } from '../../src/persistence/database/db.ts';
+import { deleteRun, getRun, loadRun, putRun } from '../../src/persistence/repositories/run-repo.ts';
+import { listCurves, listJobs, putJob } from '../../src/persistence/repositories/job-repo.ts';
+import { commitStep, type StepCommit } from '../../src/persistence/repositories/step-repo.ts';
+import { listPoints } from '../../src/persistence/repositories/point-repo.ts';
+import { getWeights, putWeights } from '../../src/persistence/repositories/weights-repo.ts';
+import { getCheckpoint, putCheckpoint } from '../../src/persistence/repositories/checkpoint-repo.ts';
 import type { NamedWeights } from '../../src/core/weights.ts';
 
 async function seedRun(db: PetridishDb, runId: string): Promise<void> {
@@ -145,7 +145,7 @@ describe('loadRun after a reload', () => {
     await putCheckpoint(db, makeCheckpoint('r1', 'r1-j2', 2));
     await commitStep(db, stepOf('r1'));
     db.close();
-    const { openPetridishDb } = await import('../../src/persistence/db.ts');
+    const { openPetridishDb } = await import('../../src/persistence/database/db.ts');
     const again = await openPetridishDb({ name: 'test', factory });
     const loaded = await loadRun(again, 'r1');
     expect(loaded.problems).toEqual([]);

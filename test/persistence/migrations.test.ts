@@ -2,14 +2,14 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { wrap } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { migrate, MIGRATIONS, type UpgradeDb, type UpgradeTx } from '../../src/persistence/migrations.ts';
-import { DB_VERSION, openPetridishDb } from '../../src/persistence/db.ts';
-import { getRun, listRuns, deleteRun } from '../../src/persistence/run-repo.ts';
-import { listCurves, listJobs } from '../../src/persistence/job-repo.ts';
-import { listPoints } from '../../src/persistence/point-repo.ts';
-import { getWeights } from '../../src/persistence/weights-repo.ts';
-import { getCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
-import { deleteDataset, getDataset, listDatasets } from '../../src/persistence/dataset-repo.ts';
+import { migrate, MIGRATIONS, type UpgradeDb, type UpgradeTx } from '../../src/persistence/database/migrations.ts';
+import { DB_VERSION, openPetridishDb } from '../../src/persistence/database/db.ts';
+import { getRun, listRuns, deleteRun } from '../../src/persistence/repositories/run-repo.ts';
+import { listCurves, listJobs } from '../../src/persistence/repositories/job-repo.ts';
+import { listPoints } from '../../src/persistence/repositories/point-repo.ts';
+import { getWeights } from '../../src/persistence/repositories/weights-repo.ts';
+import { getCheckpoint } from '../../src/persistence/repositories/checkpoint-repo.ts';
+import { deleteDataset, getDataset, listDatasets } from '../../src/persistence/repositories/dataset-repo.ts';
 import { makeCheckpoint, makeDataset, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
 
 /** Opens the database the way release 1 did: only the version-1 step. */

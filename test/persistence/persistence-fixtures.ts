@@ -2,8 +2,8 @@
 
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { openPetridishDb, type PetridishDb } from '../../src/persistence/db.ts';
-import type { CheckpointRecord, JobRecord, PointRecord, RunRecord } from '../../src/persistence/records.ts';
+import { openPetridishDb, type PetridishDb } from '../../src/persistence/database/db.ts';
+import type { CheckpointRecord, JobRecord, PointRecord, RunRecord } from '../../src/persistence/database/records.ts';
 import type { NamedWeights } from '../../src/core/weights.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { makePoint, tinyDesc, tinyPreset, tinySummary } from '../core/frontier-fixtures.ts';

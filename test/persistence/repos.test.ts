@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshDb, makeCheckpoint, makeDataset, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
-import { getRun, isReadOnlyRun, listRuns, putRun } from '../../src/persistence/run-repo.ts';
-import { listJobs, putJob } from '../../src/persistence/job-repo.ts';
-import { getPoint, listPoints, putPoint } from '../../src/persistence/point-repo.ts';
-import { getWeights, putWeights } from '../../src/persistence/weights-repo.ts';
-import { deleteCheckpoint, getCheckpoint, listCheckpoints, putCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
-import { deleteDataset, getDataset, listDatasets, putDataset } from '../../src/persistence/dataset-repo.ts';
-import { QuotaExceededError, isQuotaError, requestPersistence, storageEstimate } from '../../src/persistence/quota.ts';
-import { DB_VERSION } from '../../src/persistence/db.ts';
+import { getRun, isReadOnlyRun, listRuns, putRun } from '../../src/persistence/repositories/run-repo.ts';
+import { listJobs, putJob } from '../../src/persistence/repositories/job-repo.ts';
+import { getPoint, listPoints, putPoint } from '../../src/persistence/repositories/point-repo.ts';
+import { getWeights, putWeights } from '../../src/persistence/repositories/weights-repo.ts';
+import { deleteCheckpoint, getCheckpoint, listCheckpoints, putCheckpoint } from '../../src/persistence/repositories/checkpoint-repo.ts';
+import { deleteDataset, getDataset, listDatasets, putDataset } from '../../src/persistence/repositories/dataset-repo.ts';
+import { QuotaExceededError, isQuotaError, requestPersistence, storageEstimate } from '../../src/persistence/database/quota.ts';
+import { DB_VERSION } from '../../src/persistence/database/db.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();

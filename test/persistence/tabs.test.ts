@@ -5,9 +5,9 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { wrap } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { DB_VERSION, openPetridishDb } from '../../src/persistence/db.ts';
-import { migrate, type UpgradeDb, type UpgradeTx } from '../../src/persistence/migrations.ts';
-import { putRun } from '../../src/persistence/run-repo.ts';
+import { DB_VERSION, openPetridishDb } from '../../src/persistence/database/db.ts';
+import { migrate, type UpgradeDb, type UpgradeTx } from '../../src/persistence/database/migrations.ts';
+import { putRun } from '../../src/persistence/repositories/run-repo.ts';
 import { makeRun } from './persistence-fixtures.ts';
 
 describe('several tabs', () => {

@@ -3,15 +3,15 @@
 
 import { describe, expect, it } from 'vitest';
 import { freshDb, makeCheckpoint, makeJob, makePointRecord, makeRun, makeWeights } from './persistence-fixtures.ts';
-import { listJobs, putJob } from '../../src/persistence/job-repo.ts';
-import { commitStep } from '../../src/persistence/step-repo.ts';
-import { getPoint, listPoints, putPoint } from '../../src/persistence/point-repo.ts';
-import { getRun, putRun } from '../../src/persistence/run-repo.ts';
-import { getWeights } from '../../src/persistence/weights-repo.ts';
-import { getCheckpoint, putCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
-import { UnreadableRecordError } from '../../src/persistence/repo-helpers.ts';
+import { listJobs, putJob } from '../../src/persistence/repositories/job-repo.ts';
+import { commitStep } from '../../src/persistence/repositories/step-repo.ts';
+import { getPoint, listPoints, putPoint } from '../../src/persistence/repositories/point-repo.ts';
+import { getRun, putRun } from '../../src/persistence/repositories/run-repo.ts';
+import { getWeights } from '../../src/persistence/repositories/weights-repo.ts';
+import { getCheckpoint, putCheckpoint } from '../../src/persistence/repositories/checkpoint-repo.ts';
+import { UnreadableRecordError } from '../../src/persistence/repositories/repo-helpers.ts';
 import type { EpochMetrics } from '../../src/core/search-types.ts';
-import type { PointRecord } from '../../src/persistence/records.ts';
+import type { PointRecord } from '../../src/persistence/database/records.ts';
 import { createRng } from '../../src/core/rng.ts';
 
 const epoch = (over: Partial<EpochMetrics> = {}): EpochMetrics =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadComparison } from '../../src/runtime/compare-loader.ts';
-import { putPoint } from '../../src/persistence/point-repo.ts';
-import { putRun } from '../../src/persistence/run-repo.ts';
+import { putPoint } from '../../src/persistence/repositories/point-repo.ts';
+import { putRun } from '../../src/persistence/repositories/run-repo.ts';
 import { freshDb, makePointRecord, makeRun } from '../persistence/persistence-fixtures.ts';
 
 describe('loadComparison', () => {

@@ -2,7 +2,7 @@
 // preview; a malformed file is refused with the parser's message and leaves the stored datasets untouched.
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { listDatasets } from '../../src/persistence/dataset-repo.ts';
+import { listDatasets } from '../../src/persistence/repositories/dataset-repo.ts';
 import { importDownload, importUpload, parseUpload, previewStored, type UploadRequest } from '../../src/runtime/dataset-import.ts';
 import { freshDb } from '../persistence/persistence-fixtures.ts';
 import { cifarFile, cifarRecord, idxImages, idxLabels, tarArchive } from '../data/make-files.ts';

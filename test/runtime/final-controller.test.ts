@@ -5,12 +5,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { makePreset } from '../../src/core/presets.ts';
-import type { PetridishDb } from '../../src/persistence/db.ts';
-import { getCheckpoint } from '../../src/persistence/checkpoint-repo.ts';
-import { listFinals } from '../../src/persistence/final-repo.ts';
-import { listPoints } from '../../src/persistence/point-repo.ts';
-import { deleteRun, putRun } from '../../src/persistence/run-repo.ts';
-import { getWeights } from '../../src/persistence/weights-repo.ts';
+import type { PetridishDb } from '../../src/persistence/database/db.ts';
+import { getCheckpoint } from '../../src/persistence/repositories/checkpoint-repo.ts';
+import { listFinals } from '../../src/persistence/repositories/final-repo.ts';
+import { listPoints } from '../../src/persistence/repositories/point-repo.ts';
+import { deleteRun, putRun } from '../../src/persistence/repositories/run-repo.ts';
+import { getWeights } from '../../src/persistence/repositories/weights-repo.ts';
 import { FinalController, type FinalView } from '../../src/runtime/final-controller.ts';
 import { makePoint } from '../core/frontier-fixtures.ts';
 import { freshDb, makeRun } from '../persistence/persistence-fixtures.ts';

@@ -5,13 +5,13 @@
 
 import { describe, expect, it } from 'vitest';
 import type { SearchPreset } from '../../src/core/training/training-config.ts';
-import type { PetridishDb } from '../../src/persistence/db.ts';
-import { openPetridishDb } from '../../src/persistence/db.ts';
-import { listJobs } from '../../src/persistence/job-repo.ts';
-import { listPoints } from '../../src/persistence/point-repo.ts';
-import { getRun } from '../../src/persistence/run-repo.ts';
-import { readJournal } from '../../src/persistence/step-repo.ts';
-import { getWeights } from '../../src/persistence/weights-repo.ts';
+import type { PetridishDb } from '../../src/persistence/database/db.ts';
+import { openPetridishDb } from '../../src/persistence/database/db.ts';
+import { listJobs } from '../../src/persistence/repositories/job-repo.ts';
+import { listPoints } from '../../src/persistence/repositories/point-repo.ts';
+import { getRun } from '../../src/persistence/repositories/run-repo.ts';
+import { readJournal } from '../../src/persistence/repositories/step-repo.ts';
+import { getWeights } from '../../src/persistence/repositories/weights-repo.ts';
 import { RunController, type RunView } from '../../src/runtime/run-controller.ts';
 import { testConfig } from '../core/scheduler/scheduler-harness.ts';
 import { tinySummary } from '../core/frontier-fixtures.ts';

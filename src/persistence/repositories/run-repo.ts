@@ -1,6 +1,6 @@
 // Runs: save, read back, list (newest first) and delete a run together with everything it owns.
 
-import type { PetridishDb } from './db.ts';
+import type { PetridishDb } from '../database/db.ts';
 import { listCheckpoints } from './checkpoint-repo.ts';
 import { listJobs } from './job-repo.ts';
 import { listPoints } from './point-repo.ts';
@@ -13,7 +13,7 @@ import {
   type ReadOne,
   type RecordProblem,
   type RunRecord,
-} from './records.ts';
+} from '../database/records.ts';
 import { checkWrite, readList, readOne, writeTx } from './repo-helpers.ts';
 
 /** An imported run is shown but never changed (it has no weights); a finished or stopped run can be continued. */

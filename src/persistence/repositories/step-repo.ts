@@ -3,9 +3,9 @@
 // obsolete and the test journal entries land together or not at all, so a browser killed between two
 // steps leaves a run whose snapshot, jobs and points agree.
 
-import type { NamedWeights } from '../core/weights.ts';
-import { describeIssues } from '../core/export/schema.ts';
-import type { PetridishDb } from './db.ts';
+import type { NamedWeights } from '../../core/weights.ts';
+import { describeIssues } from '../../core/export/schema.ts';
+import type { PetridishDb } from '../database/db.ts';
 import {
   curveRecordSchema,
   jobRecordSchema,
@@ -15,7 +15,7 @@ import {
   type JobRecord,
   type PointRecord,
   type RunRecord,
-} from './records.ts';
+} from '../database/records.ts';
 import { checkWrite, writeTx } from './repo-helpers.ts';
 import { weightsRecord } from './weights-repo.ts';
 

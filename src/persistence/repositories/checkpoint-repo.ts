@@ -1,7 +1,7 @@
 // Per-epoch checkpoints of running jobs (keyed by job id), so a reload continues from the last epoch.
 
-import type { PetridishDb } from './db.ts';
-import { checkpointRecordSchema, type CheckpointRecord, type ReadList, type ReadOne } from './records.ts';
+import type { PetridishDb } from '../database/db.ts';
+import { checkpointRecordSchema, type CheckpointRecord, type ReadList, type ReadOne } from '../database/records.ts';
 import { checkWrite, readList, readOne, writeTx } from './repo-helpers.ts';
 import { compactWeights } from './weights-repo.ts';
 

@@ -2,7 +2,7 @@
 // database written by any earlier release opens at the current version with its data kept.
 
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
-import { summarizeDataset, type Dataset } from '../data/dataset.ts';
+import { summarizeDataset, type Dataset } from '../../data/dataset.ts';
 
 export type UpgradeDb = IDBPDatabase<unknown>;
 export type UpgradeTx = IDBPTransaction<unknown, string[], 'versionchange'>;

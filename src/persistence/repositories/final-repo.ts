@@ -1,9 +1,9 @@
 // Final trainings of a run, and the one transaction that records a step of them: the trainings it changed,
 // the weights of one that finished and the removal of ended ones' checkpoints land together or not at all.
 
-import type { NamedWeights } from '../core/weights.ts';
-import type { PetridishDb } from './db.ts';
-import { finalRecordSchema, type FinalRecord, type ReadList } from './records.ts';
+import type { NamedWeights } from '../../core/weights.ts';
+import type { PetridishDb } from '../database/db.ts';
+import { finalRecordSchema, type FinalRecord, type ReadList } from '../database/records.ts';
 import { checkWrite, readList, writeTx } from './repo-helpers.ts';
 import { weightsRecord } from './weights-repo.ts';
 

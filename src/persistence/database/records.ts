@@ -12,13 +12,13 @@ import {
   searchPresetSchema,
   type RunStatus,
   type RunStrategy,
-} from '../core/export/schema.ts';
-import type { SearchPreset } from '../core/training/training-config.ts';
-import { finalTrainingSchema } from '../core/final/final-schema.ts';
-import type { FinalTraining } from '../core/final/final-types.ts';
-import type { EpochMetrics, EpochPosition, Job, PoolPoint } from '../core/search-types.ts';
-import type { WeightSpec } from '../core/weights.ts';
-import type { DatasetSplit, DatasetSummary } from '../data/dataset.ts';
+} from '../../core/export/schema.ts';
+import type { SearchPreset } from '../../core/training/training-config.ts';
+import { finalTrainingSchema } from '../../core/final/final-schema.ts';
+import type { FinalTraining } from '../../core/final/final-types.ts';
+import type { EpochMetrics, EpochPosition, Job, PoolPoint } from '../../core/search-types.ts';
+import type { WeightSpec } from '../../core/weights.ts';
+import type { DatasetSplit, DatasetSummary } from '../../data/dataset.ts';
 
 export type { RunStatus, RunStrategy };
 

@@ -3,9 +3,9 @@
 // (and aborts the transaction), so a dataset as large as CIFAR-10 (184 MB) cannot be one record. Datasets stored
 // before chunking (one `datasetBlobs` record each) stay readable.
 
-import { summarizeDataset, type Dataset, type DatasetSplit, type DatasetSummary } from '../data/dataset.ts';
+import { summarizeDataset, type Dataset, type DatasetSplit, type DatasetSummary } from '../../data/dataset.ts';
 import type { IDBPTransaction } from 'idb';
-import type { PetridishDb, PetridishSchema } from './db.ts';
+import type { PetridishDb, PetridishSchema } from '../database/db.ts';
 import {
   datasetBlobRecordSchema,
   datasetMetaRecordSchema,
@@ -13,10 +13,10 @@ import {
   type RecordProblem,
   type ReadList,
   type ReadOne,
-} from './records.ts';
+} from '../database/records.ts';
 import { checkRecord, checkWrite, readList } from './repo-helpers.ts';
-import { errorText } from './db.ts';
-import { isQuotaError, mapQuotaError } from './quota.ts';
+import { errorText } from '../database/db.ts';
+import { isQuotaError, mapQuotaError } from '../database/quota.ts';
 
 /** 16 MiB: an eighth of Chromium's per-value limit, and small enough that a read adds little to peak memory. */
 export const DATASET_CHUNK_BYTES = 16 * 1024 * 1024;

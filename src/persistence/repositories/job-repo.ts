@@ -2,8 +2,8 @@
 // scheduler step that records it (step-repo.ts's commitStep), together with its point, its weights, its curve
 // and the run state.
 
-import type { PetridishDb } from './db.ts';
-import { curveRecordSchema, jobRecordSchema, type CurveRecord, type JobRecord, type ReadList } from './records.ts';
+import type { PetridishDb } from '../database/db.ts';
+import { curveRecordSchema, jobRecordSchema, type CurveRecord, type JobRecord, type ReadList } from '../database/records.ts';
 import { checkWrite, readList, writeTx } from './repo-helpers.ts';
 
 export async function putJob(db: PetridishDb, job: JobRecord): Promise<void> {

@@ -1,7 +1,7 @@
 // Pool points of a run (never their weights, which live in the weights store).
 
-import type { PetridishDb } from './db.ts';
-import { pointRecordSchema, type PointRecord, type ReadList, type ReadOne } from './records.ts';
+import type { PetridishDb } from '../database/db.ts';
+import { pointRecordSchema, type PointRecord, type ReadList, type ReadOne } from '../database/records.ts';
 import { checkWrite, readList, readOne, writeTx } from './repo-helpers.ts';
 
 /** For imports and repairs; a trained job's point is written by `commitStep`, together with its weights. */

@@ -2,10 +2,10 @@
 // and running a write transaction that either lands whole or is aborted with a clear error.
 
 import type { z } from 'zod';
-import { describeIssues } from '../core/export/schema.ts';
-import { errorText } from './db.ts';
-import { isQuotaError, mapQuotaError } from './quota.ts';
-import type { ReadList, ReadOne, RecordProblem } from './records.ts';
+import { describeIssues } from '../../core/export/schema.ts';
+import { errorText } from '../database/db.ts';
+import { isQuotaError, mapQuotaError } from '../database/quota.ts';
+import type { ReadList, ReadOne, RecordProblem } from '../database/records.ts';
 
 export function checkRecord<T>(
   store: string,

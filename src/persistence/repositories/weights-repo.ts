@@ -1,8 +1,8 @@
 // Trained weights, in their own store keyed by weightsKey, so pool listings never load them.
 
-import type { NamedWeights } from '../core/weights.ts';
-import type { PetridishDb } from './db.ts';
-import { weightsRecordSchema, type ReadOne, type StoredWeights, type WeightsRecord } from './records.ts';
+import type { NamedWeights } from '../../core/weights.ts';
+import type { PetridishDb } from '../database/db.ts';
+import { weightsRecordSchema, type ReadOne, type StoredWeights, type WeightsRecord } from '../database/records.ts';
 import { readOne, writeTx } from './repo-helpers.ts';
 
 /** A copy whose buffer holds exactly the weights: storing a view would clone (and keep) its whole buffer. */
