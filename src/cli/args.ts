@@ -55,7 +55,9 @@ export const USAGE = `usage: npm run search -- --out run.json [options]
   --l1-alpha X               L1 weight λ on α in the search phase, ≥ 0 (overrides the preset)
   --top-k N                  operations kept per new node at finalisation (overrides the preset)
   --test-examples N|all      test accuracy of each model on N test examples, or all (overrides the preset)
-  --backend auto|webgpu|cpu  auto = WebGPU through Dawn when an adapter exists, else cpu (default auto)
+  --backend auto|webgpu|cpu  auto = WebGPU through Dawn when a hardware adapter exists, else cpu; a software
+                             adapter (SwiftShader) is passed over for cpu, which trains faster there, and a
+                             line says so; webgpu uses any adapter, software too (default auto)
   --workers N                jobs run at once, each on its own trainer thread (default: the number of
                              cores, here ${defaultWorkers()}; 1 runs the jobs one at a time on the main thread)
   --out FILE                 frontier export JSON (required)

@@ -7,7 +7,7 @@ import { frontierToCsv, type FrontierExport } from '../core/export/format.ts';
 import { makePreset } from '../core/presets.ts';
 import { APP_VERSION } from '../runtime/app-info.ts';
 import { USAGE, parseCliArgs, type CliArgs } from './args.ts';
-import { chooseNodeBackend, describeBackend } from './backend.ts';
+import { chooseNodeBackend, describeBackend, softwareSkipNote } from './backend.ts';
 import { runHeadlessSearch } from './headless-search.ts';
 import { heldForPoolSize } from '../core/scheduler/scheduler.ts';
 import type { SchedulerState } from '../core/scheduler/types.ts';
@@ -76,6 +76,8 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
   const backendInfo = await chooseNodeBackend(args.backend);
   const backend = describeBackend(backendInfo);
   bar.log(`backend: ${backend}`);
+  const skipped = softwareSkipNote(backendInfo);
+  if (skipped) bar.log(skipped);
   const dataset = loadDatasetFromDisk(args.dataset);
   bar.log(`dataset: ${dataset.name}, ${dataset.train.count} training images ${dataset.shape.height}×${dataset.shape.width}×${dataset.shape.channels}, ${dataset.numClasses} classes`);
   const overrides = {

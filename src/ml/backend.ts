@@ -70,18 +70,21 @@ async function tryWebgpu(skipSoftware: boolean): Promise<{ adapter: AdapterSumma
 /**
  * Initialises the first backend of `prefs.order` that works (default webgpu, webgl, cpu). With the default
  * order, a software WebGPU adapter (`isSoftwareAdapter`) makes it take cpu directly, `chosenBy:
- * 'software-webgpu'`, with the adapter described; an order given by the caller is followed as given.
+ * 'software-webgpu'`, with the adapter described; an order given by the caller is followed as given, unless
+ * `prefs.skipSoftwareWebgpu` asks for the same pass-over (the headless runner's `--backend auto`, whose order
+ * is webgpu, cpu). `chosenBy` is `asked` only when the order is followed as given.
  * Throws when the order is empty or none of its backends can be initialised.
  */
-export async function selectBackend(prefs?: { order?: BackendName[] }): Promise<BackendInfo> {
-  const asked = prefs?.order !== undefined;
+export async function selectBackend(prefs?: { order?: BackendName[]; skipSoftwareWebgpu?: boolean }): Promise<BackendInfo> {
+  const skipSoftware = prefs?.skipSoftwareWebgpu ?? prefs?.order === undefined;
+  const asked = !skipSoftware;
   const order = prefs?.order ?? DEFAULT_ORDER;
   if (order.length === 0) throw new Error('selectBackend: prefs.order is empty, expected at least one backend');
   let fallbackReason: string | null = order.includes('webgpu') ? null : 'webgpu not in the preferred order';
   let passedOver: AdapterSummary | null = null;
   for (const name of order) {
     if (name === 'webgpu') {
-      const res = await tryWebgpu(!asked);
+      const res = await tryWebgpu(skipSoftware);
       if (!res.error) return { backend: 'webgpu', fallbackReason: null, adapter: res.adapter, chosenBy: asked ? 'asked' : 'default' };
       fallbackReason = res.error;
       if (res.software) {
