@@ -216,7 +216,7 @@ describe('a newcomer’s first runs', () => {
     expect(await page.getByTestId('runs-table').textContent()).not.toMatch(/running/);
     expect(await checkScreen(page, 'newcomer-6-interrupted')).toEqual([]);
     await page.getByTestId('resume-run').click({ timeout: 180_000 });
-    // Running again (that a continued run trains to its stop rule is shown in test/runtime/run-durability.test.ts).
+    // Running again (that a continued run trains to its stop rule is shown in test/runtime/run/run-durability.test.ts).
     await expect.poll(() => status(page), { timeout: 60_000 }).toMatch(/^\s*running/);
     expect(await page.getByTestId('plot-guide').count()).toBe(0);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);

@@ -1,11 +1,11 @@
 // The worker side both controllers share: live progress while a job runs, a stop asked for here (even one
 // that comes while the request is being built) ends as an interruption, any other error as a failure.
 import { describe, expect, it } from 'vitest';
-import { makePreset } from '../../src/core/presets.ts';
-import type { WorkerJobRequest } from '../../src/shared/worker-api.ts';
-import { WorkerJobs } from '../../src/runtime/worker-jobs.ts';
-import { makeJob } from '../persistence/persistence-fixtures.ts';
-import { FakeRunner, waitUntil } from './fake-runner.ts';
+import { makePreset } from '../../../src/core/presets.ts';
+import type { WorkerJobRequest } from '../../../src/shared/worker-api.ts';
+import { WorkerJobs } from '../../../src/runtime/worker-jobs.ts';
+import { makeJob } from '../../persistence/persistence-fixtures.ts';
+import { FakeRunner, waitUntil } from '../fake-runner.ts';
 
 function requestOf(id: string): WorkerJobRequest {
   const { runId: _r, ...job } = makeJob('r1', id, { kind: 'seed_train' });

@@ -1,7 +1,7 @@
 // A database handle that fails chosen write transactions, to test what a run does when the browser dies
 // between two writes (every later write fails) or one write hits a full quota or an abort.
 
-import type { PetridishDb } from '../../src/persistence/database/db.ts';
+import type { PetridishDb } from '../../../src/persistence/database/db.ts';
 
 export type Fault = 'abort' | 'quota';
 

@@ -4,21 +4,21 @@
 // resumes to the end), the interrupted job continuing first, and an ended run continued.
 
 import { describe, expect, it } from 'vitest';
-import type { SearchPreset } from '../../src/core/training/training-config.ts';
-import type { PetridishDb } from '../../src/persistence/database/db.ts';
-import { openPetridishDb } from '../../src/persistence/database/db.ts';
-import { listJobs } from '../../src/persistence/repositories/job-repo.ts';
-import { listPoints } from '../../src/persistence/repositories/point-repo.ts';
-import { getRun } from '../../src/persistence/repositories/run-repo.ts';
-import { readJournal } from '../../src/persistence/repositories/step-repo.ts';
-import { getWeights } from '../../src/persistence/repositories/weights-repo.ts';
-import { RunController, type RunView } from '../../src/runtime/run-controller.ts';
-import { testConfig } from '../core/scheduler/scheduler-harness.ts';
-import { tinySummary } from '../core/frontier-fixtures.ts';
-import { freshDb } from '../persistence/persistence-fixtures.ts';
-import { FakeRunner, isOver, waitUntil } from './fake-runner.ts';
+import type { SearchPreset } from '../../../src/core/training/training-config.ts';
+import type { PetridishDb } from '../../../src/persistence/database/db.ts';
+import { openPetridishDb } from '../../../src/persistence/database/db.ts';
+import { listJobs } from '../../../src/persistence/repositories/job-repo.ts';
+import { listPoints } from '../../../src/persistence/repositories/point-repo.ts';
+import { getRun } from '../../../src/persistence/repositories/run-repo.ts';
+import { readJournal } from '../../../src/persistence/repositories/step-repo.ts';
+import { getWeights } from '../../../src/persistence/repositories/weights-repo.ts';
+import { RunController, type RunView } from '../../../src/runtime/run-controller.ts';
+import { testConfig } from '../../core/scheduler/scheduler-harness.ts';
+import { tinySummary } from '../../core/frontier-fixtures.ts';
+import { freshDb } from '../../persistence/persistence-fixtures.ts';
+import { FakeRunner, isOver, waitUntil } from '../fake-runner.ts';
 import { faultyDb, type Fault } from './faulty-db.ts';
-import { continueLimits } from '../../src/core/scheduler/stop-rules.ts';
+import { continueLimits } from '../../../src/core/scheduler/stop-rules.ts';
 
 const SEEDS = 4;
 

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { buildModelZip, modelReadme, type ModelZipInfo } from '../../src/runtime/model-zip.ts';
-import { seedDesc } from '../ml/fixtures.ts';
+import { buildModelZip, modelReadme, type ModelZipInfo } from '../../../src/runtime/model-zip.ts';
+import { seedDesc } from '../../ml/fixtures.ts';
 
 const info: ModelZipInfo = {
   pointId: 'p-7', datasetName: 'MNIST', classNames: ['zero', 'one', 'two'], desc: seedDesc('canonical'),
@@ -26,7 +26,7 @@ describe('model zip', () => {
   });
 
   it('the project README says the downloads are zips to unzip first and names every file in them', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
     const tfjs = Object.keys(unzipSync(buildModelZip({ format: 'tfjs', modelJson: '{}', weightsBin: new ArrayBuffer(4) }, info)));
     const onnx = Object.keys(unzipSync(buildModelZip({ format: 'onnx', onnx: new ArrayBuffer(4) }, info)));
     for (const f of [...tfjs, ...onnx]) expect(readme).toContain(`\`${f}\``);

@@ -4,17 +4,17 @@
 // pauses and resumes, and never touches the search's pool.
 
 import { describe, expect, it } from 'vitest';
-import { makePreset } from '../../src/core/presets.ts';
-import type { PetridishDb } from '../../src/persistence/database/db.ts';
-import { getCheckpoint } from '../../src/persistence/repositories/checkpoint-repo.ts';
-import { listFinals } from '../../src/persistence/repositories/final-repo.ts';
-import { listPoints } from '../../src/persistence/repositories/point-repo.ts';
-import { deleteRun, putRun } from '../../src/persistence/repositories/run-repo.ts';
-import { getWeights } from '../../src/persistence/repositories/weights-repo.ts';
-import { FinalController, type FinalView } from '../../src/runtime/final-controller.ts';
-import { makePoint } from '../core/frontier-fixtures.ts';
-import { freshDb, makeRun } from '../persistence/persistence-fixtures.ts';
-import { FakeRunner, outcomeOf, waitUntil } from './fake-runner.ts';
+import { makePreset } from '../../../src/core/presets.ts';
+import type { PetridishDb } from '../../../src/persistence/database/db.ts';
+import { getCheckpoint } from '../../../src/persistence/repositories/checkpoint-repo.ts';
+import { listFinals } from '../../../src/persistence/repositories/final-repo.ts';
+import { listPoints } from '../../../src/persistence/repositories/point-repo.ts';
+import { deleteRun, putRun } from '../../../src/persistence/repositories/run-repo.ts';
+import { getWeights } from '../../../src/persistence/repositories/weights-repo.ts';
+import { FinalController, type FinalView } from '../../../src/runtime/final-controller.ts';
+import { makePoint } from '../../core/frontier-fixtures.ts';
+import { freshDb, makeRun } from '../../persistence/persistence-fixtures.ts';
+import { FakeRunner, outcomeOf, waitUntil } from '../fake-runner.ts';
 import { faultyDb, type Fault } from './faulty-db.ts';
 
 const run = makeRun('r1', { status: 'finished', preset: makePreset('tiny') });

@@ -2,10 +2,10 @@
 // preview; a malformed file is refused with the parser's message and leaves the stored datasets untouched.
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { listDatasets } from '../../src/persistence/repositories/dataset-repo.ts';
-import { importDownload, importUpload, parseUpload, previewStored, type UploadRequest } from '../../src/runtime/dataset-import.ts';
-import { freshDb } from '../persistence/persistence-fixtures.ts';
-import { cifarFile, cifarRecord, idxImages, idxLabels, tarArchive } from '../data/make-files.ts';
+import { listDatasets } from '../../../src/persistence/repositories/dataset-repo.ts';
+import { importDownload, importUpload, parseUpload, previewStored, type UploadRequest } from '../../../src/runtime/dataset-import.ts';
+import { freshDb } from '../../persistence/persistence-fixtures.ts';
+import { cifarFile, cifarRecord, idxImages, idxLabels, tarArchive } from '../../data/make-files.ts';
 
 const labels = Array.from({ length: 30 }, (_, i) => i % 3);
 const file = (path: string, bytes: Uint8Array): { path: string; file: Blob } => ({ path, file: new Blob([bytes as Uint8Array<ArrayBuffer>]) });

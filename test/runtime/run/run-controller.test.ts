@@ -2,20 +2,20 @@
 // retries of failing jobs, pause (cancel back to the queue, resume from the checkpoint) and stop.
 
 import { describe, expect, it } from 'vitest';
-import { NanLossError } from '../../src/ml/errors.ts';
-import type { SearchPreset } from '../../src/core/training/training-config.ts';
-import type { PetridishDb } from '../../src/persistence/database/db.ts';
-import { getCheckpoint } from '../../src/persistence/repositories/checkpoint-repo.ts';
-import { listCurves, listJobs } from '../../src/persistence/repositories/job-repo.ts';
-import { listPoints } from '../../src/persistence/repositories/point-repo.ts';
-import { getRun } from '../../src/persistence/repositories/run-repo.ts';
-import { getWeights } from '../../src/persistence/repositories/weights-repo.ts';
-import { RunController, type RunView } from '../../src/runtime/run-controller.ts';
-import { testConfig } from '../core/scheduler/scheduler-harness.ts';
-import { tinySummary } from '../core/frontier-fixtures.ts';
-import { freshDb } from '../persistence/persistence-fixtures.ts';
-import { FakeRunner, isOver, outcomeOf, waitUntil } from './fake-runner.ts';
-import type { Job } from '../../src/core/search-types.ts';
+import { NanLossError } from '../../../src/ml/errors.ts';
+import type { SearchPreset } from '../../../src/core/training/training-config.ts';
+import type { PetridishDb } from '../../../src/persistence/database/db.ts';
+import { getCheckpoint } from '../../../src/persistence/repositories/checkpoint-repo.ts';
+import { listCurves, listJobs } from '../../../src/persistence/repositories/job-repo.ts';
+import { listPoints } from '../../../src/persistence/repositories/point-repo.ts';
+import { getRun } from '../../../src/persistence/repositories/run-repo.ts';
+import { getWeights } from '../../../src/persistence/repositories/weights-repo.ts';
+import { RunController, type RunView } from '../../../src/runtime/run-controller.ts';
+import { testConfig } from '../../core/scheduler/scheduler-harness.ts';
+import { tinySummary } from '../../core/frontier-fixtures.ts';
+import { freshDb } from '../../persistence/persistence-fixtures.ts';
+import { FakeRunner, isOver, outcomeOf, waitUntil } from '../fake-runner.ts';
+import type { Job } from '../../../src/core/search-types.ts';
 
 function setup(db: PetridishDb, runner: FakeRunner) {
   let clock = 1_700_000_000_000;

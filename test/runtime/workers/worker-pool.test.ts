@@ -3,12 +3,12 @@
 
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobCancelledError, NanLossError } from '../../src/ml/errors.ts';
-import type { BackendInfo } from '../../src/ml/backend-types.ts';
-import { JobTimeoutError, WorkerCrashError, WorkerPool, jobErrorText, type PoolOptions } from '../../src/runtime/worker-pool.ts';
-import type { TrainerApi, WorkerJobRequest } from '../../src/shared/worker-api.ts';
-import { outcomeOf } from './fake-runner.ts';
-import { makeJob } from '../persistence/persistence-fixtures.ts';
+import { JobCancelledError, NanLossError } from '../../../src/ml/errors.ts';
+import type { BackendInfo } from '../../../src/ml/backend-types.ts';
+import { JobTimeoutError, WorkerCrashError, WorkerPool, jobErrorText, type PoolOptions } from '../../../src/runtime/worker-pool.ts';
+import type { TrainerApi, WorkerJobRequest } from '../../../src/shared/worker-api.ts';
+import { outcomeOf } from '../fake-runner.ts';
+import { makeJob } from '../../persistence/persistence-fixtures.ts';
 
 const INFO: BackendInfo = { backend: 'cpu', fallbackReason: null, adapter: null, chosenBy: 'default' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,10 +1,10 @@
 // The time estimate: every job's steps priced by the device's cost model on the job's own network (the search
 // phase on the description with the candidate inserted), jobs shared among workers, capped by maxSeconds.
 import { describe, expect, it } from 'vitest';
-import type { DeviceCostModel } from '../../src/core/budget/cost-model.ts';
-import { jobCosts, searchSizes } from '../../src/core/budget/estimate.ts';
-import { makePreset } from '../../src/core/presets.ts';
-import { describeEstimate, estimateSearch } from '../../src/runtime/calibration.ts';
+import type { DeviceCostModel } from '../../../src/core/budget/cost-model.ts';
+import { jobCosts, searchSizes } from '../../../src/core/budget/estimate.ts';
+import { makePreset } from '../../../src/core/presets.ts';
+import { describeEstimate, estimateSearch } from '../../../src/runtime/calibration.ts';
 
 const mnist = { trainCount: 60_000, testCount: 10_000, numClasses: 10, shape: { height: 28, width: 28, channels: 1 } };
 /** One second per step whatever the network (no per-MAdd part), no per-job overhead. */

@@ -4,11 +4,11 @@
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FASHION_MNIST } from '../../src/data/sources/downloads.ts';
-import { getDataset } from '../../src/persistence/repositories/dataset-repo.ts';
-import { importDownload, type ImportProgress } from '../../src/runtime/dataset-import.ts';
-import { freshDb } from '../persistence/persistence-fixtures.ts';
-import { idxImages, idxLabels } from '../data/make-files.ts';
+import { FASHION_MNIST } from '../../../src/data/sources/downloads.ts';
+import { getDataset } from '../../../src/persistence/repositories/dataset-repo.ts';
+import { importDownload, type ImportProgress } from '../../../src/runtime/dataset-import.ts';
+import { freshDb } from '../../persistence/persistence-fixtures.ts';
+import { idxImages, idxLabels } from '../../data/make-files.ts';
 
 const trainLabels = Array.from({ length: 50 }, (_, i) => i % 10);
 const testLabels = Array.from({ length: 20 }, (_, i) => (i * 3) % 10);
