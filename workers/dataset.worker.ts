@@ -2,7 +2,7 @@
 // thread, writing straight to IndexedDB so only summaries and a few thumbnails cross back.
 import * as Comlink from 'comlink';
 import { openPetridishDb, type PetridishDb } from '../src/persistence/database/db.ts';
-import { importDownload, importSynthetic, importUpload, previewStored, type DatasetWorkerApi } from '../src/runtime/dataset-import.ts';
+import { importDownload, importSynthetic, importUpload, previewStored, type DatasetWorkerApi } from '../src/runtime/datasets/dataset-import.ts';
 
 async function withDb<T>(dbName: string, body: (db: PetridishDb) => Promise<T>): Promise<T> {
   const db = await openPetridishDb({ name: dbName });

@@ -1,6 +1,6 @@
 // Engine figures in headless Chromium on the built app: (1) time from page load (a reload of a run in
 // progress) to the first training step of the resumed run, and (2) the fraction of time the trainer worker
-// sat idle while the search still had work, from the app's User Timing marks (src/runtime/run-controller.ts).
+// sat idle while the search still had work, from the app's User Timing marks (src/runtime/run/run-controller.ts).
 // Usage: npx vite build && npx tsx bench/engine/engine.ts [--pool 3] [--backends webgpu]
 
 import type { Page } from 'playwright-core';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../src/data/formats/png.ts';
 import { rgbaToPixels, type ImageDecoder } from '../../src/data/formats/image-folder.ts';
-import { parseUpload, type UploadOptions, type UploadRequest } from '../../src/runtime/dataset-import.ts';
+import { parseUpload, type UploadOptions, type UploadRequest } from '../../src/runtime/datasets/dataset-import.ts';
 
 const DIR = join(import.meta.dirname, 'cases');
 

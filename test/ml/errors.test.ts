@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, JobCancelledError, NanLossError, NonFiniteMetricError } from '../../src/ml/errors.ts';
-import { jobErrorText } from '../../src/runtime/worker-pool.ts';
+import { jobErrorText } from '../../src/runtime/workers/worker-pool.ts';
 
 describe('classifyError', () => {
   it('recognises the trainer’s own errors, also after crossing a worker boundary as plain messages', () => {

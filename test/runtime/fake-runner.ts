@@ -3,8 +3,8 @@
 
 import type { Job } from '../../src/core/search-types.ts';
 import { JobCancelledError } from '../../src/ml/errors.ts';
-import type { JobRunner, RunView } from '../../src/runtime/run-controller.ts';
-import type { JobCallbacks } from '../../src/runtime/worker-pool.ts';
+import type { JobRunner, RunView } from '../../src/runtime/run/run-controller.ts';
+import type { JobCallbacks } from '../../src/runtime/workers/worker-pool.ts';
 import type { WireCheckpoint, WorkerJobOutcome, WorkerJobRequest } from '../../src/shared/worker-api.ts';
 import { fakeResult } from '../core/scheduler/scheduler-harness.ts';
 import { checkStartWeights } from '../../src/core/scheduler/jobs.ts';

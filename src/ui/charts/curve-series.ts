@@ -5,7 +5,7 @@
 // before those were kept, their pool points' histories, so the curves survive a reload. A job keeps one
 // colour, chosen from its number, across updates and reloads.
 import type { EpochMetrics } from '../../core/search-types.ts';
-import type { LiveJob } from '../../runtime/run-controller.ts';
+import type { LiveJob } from '../../runtime/run/run-controller.ts';
 import { idNumber } from '../words.ts';
 
 export interface CurveSample {

@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { listDatasets } from '../../../src/persistence/repositories/dataset-repo.ts';
-import { importDownload, importUpload, parseUpload, previewStored, type UploadRequest } from '../../../src/runtime/dataset-import.ts';
+import { importDownload, importUpload, parseUpload, previewStored, type UploadRequest } from '../../../src/runtime/datasets/dataset-import.ts';
 import { freshDb } from '../../persistence/persistence-fixtures.ts';
 import { cifarFile, cifarRecord, idxImages, idxLabels, tarArchive } from '../../data/make-files.ts';
 

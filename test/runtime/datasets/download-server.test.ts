@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FASHION_MNIST } from '../../../src/data/sources/downloads.ts';
 import { getDataset } from '../../../src/persistence/repositories/dataset-repo.ts';
-import { importDownload, type ImportProgress } from '../../../src/runtime/dataset-import.ts';
+import { importDownload, type ImportProgress } from '../../../src/runtime/datasets/dataset-import.ts';
 import { freshDb } from '../../persistence/persistence-fixtures.ts';
 import { idxImages, idxLabels } from '../../data/make-files.ts';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceCostModel } from '../../../src/core/budget/cost-model.ts';
 import { jobCosts, searchSizes } from '../../../src/core/budget/estimate.ts';
 import { makePreset } from '../../../src/core/presets.ts';
-import { describeEstimate, estimateSearch } from '../../../src/runtime/calibration.ts';
+import { describeEstimate, estimateSearch } from '../../../src/runtime/device/calibration.ts';
 
 const mnist = { trainCount: 60_000, testCount: 10_000, numClasses: 10, shape: { height: 28, width: 28, channels: 1 } };
 /** One second per step whatever the network (no per-MAdd part), no per-job overhead. */

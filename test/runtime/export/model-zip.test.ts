@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { buildModelZip, modelReadme, type ModelZipInfo } from '../../../src/runtime/model-zip.ts';
+import { buildModelZip, modelReadme, type ModelZipInfo } from '../../../src/runtime/export/model-zip.ts';
 import { seedDesc } from '../../ml/fixtures.ts';
 
 const info: ModelZipInfo = {

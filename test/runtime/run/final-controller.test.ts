@@ -11,7 +11,7 @@ import { listFinals } from '../../../src/persistence/repositories/final-repo.ts'
 import { listPoints } from '../../../src/persistence/repositories/point-repo.ts';
 import { deleteRun, putRun } from '../../../src/persistence/repositories/run-repo.ts';
 import { getWeights } from '../../../src/persistence/repositories/weights-repo.ts';
-import { FinalController, type FinalView } from '../../../src/runtime/final-controller.ts';
+import { FinalController, type FinalView } from '../../../src/runtime/run/final-controller.ts';
 import { makePoint } from '../../core/frontier-fixtures.ts';
 import { freshDb, makeRun } from '../../persistence/persistence-fixtures.ts';
 import { FakeRunner, outcomeOf, waitUntil } from '../fake-runner.ts';

@@ -10,7 +10,7 @@ import { listCurves, listJobs } from '../../../src/persistence/repositories/job-
 import { listPoints } from '../../../src/persistence/repositories/point-repo.ts';
 import { getRun } from '../../../src/persistence/repositories/run-repo.ts';
 import { getWeights } from '../../../src/persistence/repositories/weights-repo.ts';
-import { RunController, type RunView } from '../../../src/runtime/run-controller.ts';
+import { RunController, type RunView } from '../../../src/runtime/run/run-controller.ts';
 import { testConfig } from '../../core/scheduler/scheduler-harness.ts';
 import { tinySummary } from '../../core/frontier-fixtures.ts';
 import { freshDb } from '../../persistence/persistence-fixtures.ts';

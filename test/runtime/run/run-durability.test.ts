@@ -12,7 +12,7 @@ import { listPoints } from '../../../src/persistence/repositories/point-repo.ts'
 import { getRun } from '../../../src/persistence/repositories/run-repo.ts';
 import { readJournal } from '../../../src/persistence/repositories/step-repo.ts';
 import { getWeights } from '../../../src/persistence/repositories/weights-repo.ts';
-import { RunController, type RunView } from '../../../src/runtime/run-controller.ts';
+import { RunController, type RunView } from '../../../src/runtime/run/run-controller.ts';
 import { testConfig } from '../../core/scheduler/scheduler-harness.ts';
 import { tinySummary } from '../../core/frontier-fixtures.ts';
 import { freshDb } from '../../persistence/persistence-fixtures.ts';

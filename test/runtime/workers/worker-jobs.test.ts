@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { makePreset } from '../../../src/core/presets.ts';
 import type { WorkerJobRequest } from '../../../src/shared/worker-api.ts';
-import { WorkerJobs } from '../../../src/runtime/worker-jobs.ts';
+import { WorkerJobs } from '../../../src/runtime/workers/worker-jobs.ts';
 import { makeJob } from '../../persistence/persistence-fixtures.ts';
 import { FakeRunner, waitUntil } from '../fake-runner.ts';
 

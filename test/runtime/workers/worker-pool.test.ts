@@ -5,7 +5,7 @@ import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobCancelledError, NanLossError } from '../../../src/ml/errors.ts';
 import type { BackendInfo } from '../../../src/ml/backend-types.ts';
-import { JobTimeoutError, WorkerCrashError, WorkerPool, jobErrorText, type PoolOptions } from '../../../src/runtime/worker-pool.ts';
+import { JobTimeoutError, WorkerCrashError, WorkerPool, jobErrorText, type PoolOptions } from '../../../src/runtime/workers/worker-pool.ts';
 import type { TrainerApi, WorkerJobRequest } from '../../../src/shared/worker-api.ts';
 import { outcomeOf } from '../fake-runner.ts';
 import { makeJob } from '../../persistence/persistence-fixtures.ts';

@@ -2,7 +2,7 @@
 // histories read back for jobs that finished before the page saw them, the latest jobs kept, and a colour
 // per job that stays the same.
 import { describe, expect, it } from 'vitest';
-import type { LiveJob } from '../../../src/runtime/run-controller.ts';
+import type { LiveJob } from '../../../src/runtime/run/run-controller.ts';
 import { addSamples, addStored, alignedData, curveColor, CURVE_COLORS, curveSeries, jobsOf, mergeCurves, type CurveStore } from '../../../src/ui/charts/curve-series.ts';
 
 const job = (id: string, over: Partial<LiveJob> = {}): LiveJob => ({ jobId: id, epoch: 1, epochs: 2, batch: 1, batches: 4, loss: 2, startedAt: 0, updatedAt: 1, history: [], ...over });

@@ -3,26 +3,26 @@
 // side effects (start or cancel jobs), so a browser killed between two writes leaves a consistent run. A write
 // that fails (full quota, aborted transaction, closed database) pauses the run with a message saying what was
 // not saved; the unsaved steps are kept and written on resume. Every event goes through one queue.
-import { reduce, restore, snapshot } from '../core/scheduler/scheduler.ts';
-import { createScheduler } from '../core/scheduler/scheduler.ts';
-import type { SchedulerCommand, SchedulerEvent, SchedulerOutput, SchedulerState, RunSnapshot } from '../core/scheduler/types.ts';
-import type { StopLimits } from '../core/scheduler/stop-rules.ts';
-import { stopReason } from '../core/scheduler/stop-rules.ts';
-import type { EpochMetrics, Job, JobResult } from '../core/search-types.ts';
-import { checkStartWeights } from '../core/scheduler/jobs.ts';
-import type { NamedWeights } from '../core/weights.ts';
-import { getCheckpoint, putCheckpoint } from '../persistence/repositories/checkpoint-repo.ts';
-import { listCurves, listJobs } from '../persistence/repositories/job-repo.ts';
-import { listPoints } from '../persistence/repositories/point-repo.ts';
-import type { CurveRecord, RecordProblem, RunRecord } from '../persistence/database/records.ts';
-import { getRun, isReadOnlyRun } from '../persistence/repositories/run-repo.ts';
-import { commitStep } from '../persistence/repositories/step-repo.ts';
-import { getWeights } from '../persistence/repositories/weights-repo.ts';
-import type { WireCheckpoint, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
-import { describeError } from './describe-error.ts';
+import { reduce, restore, snapshot } from '../../core/scheduler/scheduler.ts';
+import { createScheduler } from '../../core/scheduler/scheduler.ts';
+import type { SchedulerCommand, SchedulerEvent, SchedulerOutput, SchedulerState, RunSnapshot } from '../../core/scheduler/types.ts';
+import type { StopLimits } from '../../core/scheduler/stop-rules.ts';
+import { stopReason } from '../../core/scheduler/stop-rules.ts';
+import type { EpochMetrics, Job, JobResult } from '../../core/search-types.ts';
+import { checkStartWeights } from '../../core/scheduler/jobs.ts';
+import type { NamedWeights } from '../../core/weights.ts';
+import { getCheckpoint, putCheckpoint } from '../../persistence/repositories/checkpoint-repo.ts';
+import { listCurves, listJobs } from '../../persistence/repositories/job-repo.ts';
+import { listPoints } from '../../persistence/repositories/point-repo.ts';
+import type { CurveRecord, RecordProblem, RunRecord } from '../../persistence/database/records.ts';
+import { getRun, isReadOnlyRun } from '../../persistence/repositories/run-repo.ts';
+import { commitStep } from '../../persistence/repositories/step-repo.ts';
+import { getWeights } from '../../persistence/repositories/weights-repo.ts';
+import type { WireCheckpoint, WorkerJobRequest, WorkerProgress } from '../../shared/worker-api.ts';
+import { describeError } from '../describe-error.ts';
 import { configOf, runStatusOf, weightsKeyOf, type ControllerDeps, type NewRunOptions, type RunView } from './run-types.ts';
 import { stepWrites, storageFaultMessage } from './step-writes.ts';
-import { WorkerJobs } from './worker-jobs.ts';
+import { WorkerJobs } from '../workers/worker-jobs.ts';
 
 export type { ControllerDeps, JobRunner, LiveJob, NewRunOptions, RunView } from './run-types.ts';
 export { configOf, weightsKeyOf } from './run-types.ts';

@@ -1,11 +1,11 @@
 // The worker side of a controller's jobs, shared by the search's RunController and the FinalController: hands
 // a job to the runner while keeping its live progress, tells a stop this side asked for (an interruption)
 // from a failure, and routes the job's end back to the controller.
-import { JobCancelledError, classifyError } from '../ml/errors.ts';
-import type { WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
+import { JobCancelledError, classifyError } from '../../ml/errors.ts';
+import type { WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../../shared/worker-api.ts';
 import type { JobCallbacks } from './worker-pool.ts';
 import { jobErrorText } from './worker-pool.ts';
-import type { JobRunner, LiveJob } from './run-types.ts';
+import type { JobRunner, LiveJob } from '../run/run-types.ts';
 
 /** Where a job's end goes: its result, an interruption (a stop asked for here, or a cancellation), or a failure's text. */
 export interface JobEnds<T> {

@@ -3,12 +3,12 @@
 // are parsed in the dataset worker.
 import * as Comlink from 'comlink';
 import type { DatasetPreview, DatasetWorkerApi, ImportProgress, UploadRequest } from './dataset-import.ts';
-import type { DatasetSummary } from '../data/dataset.ts';
-import { summarizeDataset } from '../data/dataset.ts';
-import { loadBuiltinMnist } from '../data/sources/builtin-mnist.ts';
-import type { PetridishDb } from '../persistence/database/db.ts';
-import { deleteDataset, listDatasets, putDataset } from '../persistence/repositories/dataset-repo.ts';
-import type { SyntheticSpec } from '../data/sources/synthetic.ts';
+import type { DatasetSummary } from '../../data/dataset.ts';
+import { summarizeDataset } from '../../data/dataset.ts';
+import { loadBuiltinMnist } from '../../data/sources/builtin-mnist.ts';
+import type { PetridishDb } from '../../persistence/database/db.ts';
+import { deleteDataset, listDatasets, putDataset } from '../../persistence/repositories/dataset-repo.ts';
+import type { SyntheticSpec } from '../../data/sources/synthetic.ts';
 
 export interface DatasetProgress {
   datasetId: string;
@@ -32,7 +32,7 @@ export async function ensureBuiltinDataset(db: PetridishDb, id: string, onProgre
 let datasetWorker: Comlink.Remote<DatasetWorkerApi> | null = null;
 
 function worker(): Comlink.Remote<DatasetWorkerApi> {
-  datasetWorker ??= Comlink.wrap<DatasetWorkerApi>(new Worker(new URL('../../workers/dataset.worker.ts', import.meta.url), { type: 'module', name: 'datasets' }));
+  datasetWorker ??= Comlink.wrap<DatasetWorkerApi>(new Worker(new URL('../../../workers/dataset.worker.ts', import.meta.url), { type: 'module', name: 'datasets' }));
   return datasetWorker;
 }
 

@@ -1,10 +1,10 @@
 // The run controller's public types (runner, live job progress, the view it publishes, its dependencies) and
 // the small helpers that map between a stored run and the scheduler.
-import type { SchedulerConfig, SchedulerState } from '../core/scheduler/types.ts';
-import type { PetridishDb } from '../persistence/database/db.ts';
-import type { CurveRecord, RunRecord, RunStatus } from '../persistence/database/records.ts';
-import type { WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../shared/worker-api.ts';
-import type { JobCallbacks } from './worker-pool.ts';
+import type { SchedulerConfig, SchedulerState } from '../../core/scheduler/types.ts';
+import type { PetridishDb } from '../../persistence/database/db.ts';
+import type { CurveRecord, RunRecord, RunStatus } from '../../persistence/database/records.ts';
+import type { WorkerJobOutcome, WorkerJobRequest, WorkerProgress } from '../../shared/worker-api.ts';
+import type { JobCallbacks } from '../workers/worker-pool.ts';
 
 /** What runs a job: the worker pool in the page, or a fake in tests. */
 export interface JobRunner {
@@ -91,4 +91,4 @@ export function configOf(run: RunRecord): SchedulerConfig {
   };
 }
 
-export { weightsKeyOf } from '../core/scheduler/jobs.ts';
+export { weightsKeyOf } from '../../core/scheduler/jobs.ts';

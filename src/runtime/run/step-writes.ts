@@ -1,13 +1,13 @@
 // What one scheduler step writes (the records of its commands, gathered for one transaction) and the message
 // a failed write shows: what was not saved and what to do.
 
-import type { SchedulerCommand } from '../core/scheduler/types.ts';
-import type { EpochMetrics } from '../core/search-types.ts';
-import type { NamedWeights } from '../core/weights.ts';
-import { errorText } from '../persistence/database/db.ts';
-import { isQuotaError } from '../persistence/database/quota.ts';
-import type { CurveRecord, JobRecord, PointRecord, RunRecord } from '../persistence/database/records.ts';
-import type { StepCommit } from '../persistence/repositories/step-repo.ts';
+import type { SchedulerCommand } from '../../core/scheduler/types.ts';
+import type { EpochMetrics } from '../../core/search-types.ts';
+import type { NamedWeights } from '../../core/weights.ts';
+import { errorText } from '../../persistence/database/db.ts';
+import { isQuotaError } from '../../persistence/database/quota.ts';
+import type { CurveRecord, JobRecord, PointRecord, RunRecord } from '../../persistence/database/records.ts';
+import type { StepCommit } from '../../persistence/repositories/step-repo.ts';
 import { weightsKeyOf } from './run-types.ts';
 
 /**

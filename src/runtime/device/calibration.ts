@@ -2,13 +2,13 @@
 // search will use), with progress and cancellation, and caches the cost model per backend and search space
 // for the page's lifetime (the time estimate of every preset and the budget sizing share one measurement).
 import * as Comlink from 'comlink';
-import type { DeviceCostModel } from '../core/budget/cost-model.ts';
-import type { SearchSpaceName } from '../core/space/model-desc.ts';
-import type { ImageShape } from '../data/dataset.ts';
-import type { MeasureProgress } from '../shared/worker-api.ts';
-import type { WorkerPool } from './worker-pool.ts';
+import type { DeviceCostModel } from '../../core/budget/cost-model.ts';
+import type { SearchSpaceName } from '../../core/space/model-desc.ts';
+import type { ImageShape } from '../../data/dataset.ts';
+import type { MeasureProgress } from '../../shared/worker-api.ts';
+import type { WorkerPool } from '../workers/worker-pool.ts';
 
-export { describeEstimate, estimateSearch, type SearchEstimate } from '../core/budget/estimate.ts';
+export { describeEstimate, estimateSearch, type SearchEstimate } from '../../core/budget/estimate.ts';
 
 /** The measurement's hard limit, seconds. */
 export const MEASURE_LIMIT_SECONDS = 30;

@@ -2,9 +2,9 @@
 // terminate-and-respawn, a per-job time limit, and crash detection (a worker that dies rejects its job
 // instead of leaving it hanging).
 import * as Comlink from 'comlink';
-import type { BackendInfo } from '../ml/backend-types.ts';
-import { JobCancelledError, classifyError } from '../ml/errors.ts';
-import type { TrainerApi, TrainerWorkerApi, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress, WireCheckpoint } from '../shared/worker-api.ts';
+import type { BackendInfo } from '../../ml/backend-types.ts';
+import { JobCancelledError, classifyError } from '../../ml/errors.ts';
+import type { TrainerApi, TrainerWorkerApi, WorkerInitOptions, WorkerJobOutcome, WorkerJobRequest, WorkerProgress, WireCheckpoint } from '../../shared/worker-api.ts';
 
 /** The default per-job limit: generous, so only a hung job (not a slow GPU) reaches it. */
 export const DEFAULT_JOB_TIME_LIMIT_MS = 6 * 3600 * 1000;

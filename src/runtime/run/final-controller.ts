@@ -6,20 +6,20 @@
 // paused or finished, and its result never reaches the pool. A step that cannot be saved changes nothing
 // stored; a training whose end it recorded is paused here (its last checkpoint kept) and the message says
 // what was not saved and what to do.
-import { createFinalQueue, reduceFinal, restoreFinalQueue, type FinalCommand, type FinalEvent, type FinalOutput, type FinalQueueState } from '../core/final/final-queue.ts';
-import { finalSpecWith, type FinalChoices } from '../core/final/final-spec.ts';
-import { finalId, finalWeightsKey, type FinalTraining } from '../core/final/final-types.ts';
-import type { Job, PoolPoint } from '../core/search-types.ts';
-import type { NamedWeights } from '../core/weights.ts';
-import { getCheckpoint, putCheckpoint } from '../persistence/repositories/checkpoint-repo.ts';
-import type { PetridishDb } from '../persistence/database/db.ts';
-import { commitFinalStep, listFinals, type FinalStepCommit } from '../persistence/repositories/final-repo.ts';
-import type { RunRecord } from '../persistence/database/records.ts';
-import type { WireCheckpoint, WorkerJobRequest } from '../shared/worker-api.ts';
-import { describeError } from './describe-error.ts';
+import { createFinalQueue, reduceFinal, restoreFinalQueue, type FinalCommand, type FinalEvent, type FinalOutput, type FinalQueueState } from '../../core/final/final-queue.ts';
+import { finalSpecWith, type FinalChoices } from '../../core/final/final-spec.ts';
+import { finalId, finalWeightsKey, type FinalTraining } from '../../core/final/final-types.ts';
+import type { Job, PoolPoint } from '../../core/search-types.ts';
+import type { NamedWeights } from '../../core/weights.ts';
+import { getCheckpoint, putCheckpoint } from '../../persistence/repositories/checkpoint-repo.ts';
+import type { PetridishDb } from '../../persistence/database/db.ts';
+import { commitFinalStep, listFinals, type FinalStepCommit } from '../../persistence/repositories/final-repo.ts';
+import type { RunRecord } from '../../persistence/database/records.ts';
+import type { WireCheckpoint, WorkerJobRequest } from '../../shared/worker-api.ts';
+import { describeError } from '../describe-error.ts';
 import type { JobRunner, LiveJob } from './run-types.ts';
 import { storageFaultMessage } from './step-writes.ts';
-import { WorkerJobs } from './worker-jobs.ts';
+import { WorkerJobs } from '../workers/worker-jobs.ts';
 
 export interface FinalView {
   trainings: FinalTraining[];

@@ -2,9 +2,9 @@
 // names its numbers and says how to load it in TF.js, ONNX Runtime and Python.
 
 import { strToU8, zipSync } from 'fflate';
-import type { ModelDesc } from '../core/space/model-desc.ts';
-import type { TestScore } from '../core/search-types.ts';
-import type { ExportedModel } from '../shared/worker-api.ts';
+import type { ModelDesc } from '../../core/space/model-desc.ts';
+import type { TestScore } from '../../core/search-types.ts';
+import type { ExportedModel } from '../../shared/worker-api.ts';
 
 export interface ModelZipInfo {
   pointId: string;

@@ -1,21 +1,21 @@
 // What the dataset worker does, as plain functions over bytes and IndexedDB: parse an upload in any supported
 // format (validated by the parsers), download a catalogue dataset, and build the picker's preview (counts per
 // class and a few example images). Kept out of the worker file so it runs in Node tests too.
-import { parseCifar, type CifarOptions } from '../data/formats/cifar.ts';
-import { parseCsv, type CsvOptions } from '../data/formats/csv.ts';
-import type { Dataset, DatasetSummary, ImageShape } from '../data/dataset.ts';
-import { summarizeDataset } from '../data/dataset.ts';
-import { DOWNLOAD_SOURCES, downloadDataset, withDownloadBase } from '../data/sources/downloads.ts';
-import { DatasetError } from '../data/errors.ts';
-import type { ByteProgress, FetchFn } from '../data/sources/fetch-bytes.ts';
-import { parseIdxDataset, peekIdxHeader } from '../data/formats/idx.ts';
-import { entriesFromZip, loadImageFolder, type ImageDecoder, type ImageEntry } from '../data/formats/image-folder.ts';
-import type { UploadFormat } from '../data/sources/sources.ts';
-import { indicesPerClass, labelHistogram } from '../data/stats.ts';
-import { syntheticDataset, type SyntheticSpec } from '../data/sources/synthetic.ts';
-import { checkFitsDevice, deviceLimits, estimateDatasetBytes, type DeviceLimits } from '../data/validate.ts';
-import type { PetridishDb } from '../persistence/database/db.ts';
-import { getDataset, putDataset } from '../persistence/repositories/dataset-repo.ts';
+import { parseCifar, type CifarOptions } from '../../data/formats/cifar.ts';
+import { parseCsv, type CsvOptions } from '../../data/formats/csv.ts';
+import type { Dataset, DatasetSummary, ImageShape } from '../../data/dataset.ts';
+import { summarizeDataset } from '../../data/dataset.ts';
+import { DOWNLOAD_SOURCES, downloadDataset, withDownloadBase } from '../../data/sources/downloads.ts';
+import { DatasetError } from '../../data/errors.ts';
+import type { ByteProgress, FetchFn } from '../../data/sources/fetch-bytes.ts';
+import { parseIdxDataset, peekIdxHeader } from '../../data/formats/idx.ts';
+import { entriesFromZip, loadImageFolder, type ImageDecoder, type ImageEntry } from '../../data/formats/image-folder.ts';
+import type { UploadFormat } from '../../data/sources/sources.ts';
+import { indicesPerClass, labelHistogram } from '../../data/stats.ts';
+import { syntheticDataset, type SyntheticSpec } from '../../data/sources/synthetic.ts';
+import { checkFitsDevice, deviceLimits, estimateDatasetBytes, type DeviceLimits } from '../../data/validate.ts';
+import type { PetridishDb } from '../../persistence/database/db.ts';
+import { getDataset, putDataset } from '../../persistence/repositories/dataset-repo.ts';
 
 /** One picked file; `path` keeps the folder-relative path (lost when a File crosses to a worker). */
 export interface UploadFile {
