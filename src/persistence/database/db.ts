@@ -27,7 +27,7 @@ export interface PetridishSchema extends DBSchema {
   curves: { key: string; value: CurveRecord; indexes: { byRun: string } };
   datasets: { key: string; value: DatasetMetaRecord };
   datasetBlobs: { key: string; value: DatasetBlobRecord };
-  /** Out-of-line key: dataset id, part and zero-padded chunk index (see dataset-repo.ts). */
+  /** Out-of-line key: dataset id, part and zero-padded chunk index (see ../repositories/dataset-repo.ts). */
   datasetChunks: { key: string; value: DatasetChunkRecord; indexes: { byDataset: string } };
   meta: { key: string; value: unknown };
 }

@@ -4,14 +4,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { FastKernel, KernelArgs } from './cpu-kernel.ts';
-import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv2d.ts';
-import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './depthwise.ts';
-import { fusedConv2d, fusedDepthwiseConv2d } from './fused.ts';
-import { add, multiply, realDiv, sub } from './binary.ts';
-import { avgPoolGrad, maxPoolGrad } from './pool-grad.ts';
-import { batchToSpaceND, padV2, spaceToBatchND, tile, transpose } from './layout.ts';
-import { mean, sum } from './reduce.ts';
-import { slice, splitV } from './slice.ts';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv/conv2d.ts';
+import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './conv/depthwise.ts';
+import { fusedConv2d, fusedDepthwiseConv2d } from './conv/fused.ts';
+import { add, multiply, realDiv, sub } from './elementwise/binary.ts';
+import { avgPoolGrad, maxPoolGrad } from './pooling/pool-grad.ts';
+import { batchToSpaceND, padV2, spaceToBatchND, tile, transpose } from './movement/layout.ts';
+import { mean, sum } from './elementwise/reduce.ts';
+import { slice, splitV } from './movement/slice.ts';
 
 /** The kernels replaced, by TF.js kernel name. */
 export const FAST_CPU_KERNELS: Readonly<Record<string, FastKernel>> = {

@@ -5,7 +5,7 @@
 // results are identical. Other dtypes go to the stock kernel.
 
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
-import { floatValues, type FastKernel } from './cpu-kernel.ts';
+import { floatValues, type FastKernel } from '../cpu-kernel.ts';
 import { alignRank, collapse } from './strided.ts';
 
 type Op = 'add' | 'sub' | 'mul' | 'div';

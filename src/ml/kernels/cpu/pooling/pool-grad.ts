@@ -7,7 +7,7 @@
 // in-bounds count instead). Other dtypes go to the stock kernel.
 
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
-import { floatValues, type FastKernel } from './cpu-kernel.ts';
+import { floatValues, type FastKernel } from '../cpu-kernel.ts';
 
 type Shape4 = [number, number, number, number];
 

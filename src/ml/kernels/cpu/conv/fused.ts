@@ -5,7 +5,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import type { CpuBackend, FastKernel, KernelArgs } from './cpu-kernel.ts';
+import type { CpuBackend, FastKernel, KernelArgs } from '../cpu-kernel.ts';
 import { conv2d } from './conv2d.ts';
 import { depthwiseConv2d } from './depthwise.ts';
 

@@ -5,7 +5,7 @@
 // first as the stock kernel does), so the results are identical. Other dtypes go to the stock kernel.
 
 import { backend_util, util, type TensorInfo } from '@tensorflow/tfjs';
-import { floatValues, type FastKernel } from './cpu-kernel.ts';
+import { floatValues, type FastKernel } from '../cpu-kernel.ts';
 import { collapse } from './strided.ts';
 
 function reduceKernel(mean: boolean): FastKernel {

@@ -3,7 +3,7 @@
 // gradient splits) one TensorBuffer.get at a time. Copies are exact. Other dtypes go to the stock kernel.
 
 import { backend_util, slice_util, util, type TensorInfo } from '@tensorflow/tfjs';
-import { floatValues, type CpuBackend, type FastKernel } from './cpu-kernel.ts';
+import { floatValues, type CpuBackend, type FastKernel } from '../cpu-kernel.ts';
 
 /** The [begin, begin + size) box of x (shape `shape`) as a new float32 tensor. */
 export function copyBox(backend: CpuBackend, xv: Float32Array, shape: number[], begin: number[], size: number[]): TensorInfo {

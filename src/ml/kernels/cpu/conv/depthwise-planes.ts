@@ -2,7 +2,7 @@
 // NHWC to [C, N·H·W] once, so that each (channel, tap) pair runs contiguous loops along image rows with a
 // scalar weight and float64 sums. The NHWC loops of depthwise.ts have only C (8–48) elements per inner loop.
 
-import type { ConvInfo } from './cpu-kernel.ts';
+import type { ConvInfo } from '../cpu-kernel.ts';
 import { transposed } from './gemm.ts';
 
 /** For each tap t: the outputs o with o·stride − pad + t·dilation inside [0, inSize), as [lo, hi). */

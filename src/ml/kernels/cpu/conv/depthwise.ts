@@ -6,7 +6,7 @@
 // own semantics there (they ignore the dilation in their loops) are not ours to redefine.
 
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
-import { floatValues, output, type ConvInfo, type FastKernel } from './cpu-kernel.ts';
+import { floatValues, output, type ConvInfo, type FastKernel } from '../cpu-kernel.ts';
 import { forEachTap } from './conv2d.ts';
 import { depthwiseBackpropFilter, depthwiseBackpropInput, depthwiseForward } from './depthwise-planes.ts';
 

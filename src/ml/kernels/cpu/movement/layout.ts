@@ -5,7 +5,7 @@
 // dtypes go to the stock kernels.
 
 import { backend_util, util, type TensorInfo } from '@tensorflow/tfjs';
-import { floatValues, type FastKernel } from './cpu-kernel.ts';
+import { floatValues, type FastKernel } from '../cpu-kernel.ts';
 import { copyBox } from './slice.ts';
 
 /** x (shape `shape`) with its axes permuted: out axis d is x axis perm[d]. */

@@ -5,7 +5,7 @@
 // NCHW and non-float32 inputs go to the stock kernel.
 
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
-import { floatValues, output, tapRanges, type ConvInfo, type FastKernel } from './cpu-kernel.ts';
+import { floatValues, output, tapRanges, type ConvInfo, type FastKernel } from '../cpu-kernel.ts';
 import { gemmNT, transposed } from './gemm.ts';
 
 type Shape4 = [number, number, number, number];
