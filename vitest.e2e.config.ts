@@ -10,6 +10,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     fileParallelism: false,
     pool: 'forks',
-    globalSetup: ['test/e2e/global-setup.ts'],
+    globalSetup: ['test/e2e/helpers/global-setup.ts'],
   },
 });

@@ -2,7 +2,7 @@
 // Chromium with the e2e flags (WebGPU on; SwiftShader where there is no GPU).
 import { existsSync } from 'node:fs';
 import { preview, type PreviewServer } from 'vite';
-import { openSession, type Session } from '../test/e2e/browser.ts';
+import { openSession, type Session } from '../test/e2e/helpers/browser.ts';
 
 export interface Served {
   baseUrl: string;

@@ -1,5 +1,5 @@
 // Prints one line per screen the end-to-end tests scanned with axe-core (the NAME.axe.json files that
-// test/e2e/screen-check.ts writes): how many violations of each impact, and the rules.
+// test/e2e/helpers/screen-check.ts writes): how many violations of each impact, and the rules.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

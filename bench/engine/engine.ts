@@ -4,7 +4,7 @@
 // Usage: npx vite build && npx tsx bench/engine/engine.ts [--pool 3] [--backends webgpu]
 
 import type { Page } from 'playwright-core';
-import { saveScreenshot } from '../../test/e2e/browser.ts';
+import { saveScreenshot } from '../../test/e2e/helpers/browser.ts';
 import { browserVersion, serveAndOpen } from '../browser-lib.ts';
 import { flag, numFlag, saveResult } from '../lib.ts';
 import { idleFraction, type Mark } from './idle.ts';

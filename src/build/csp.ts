@@ -3,7 +3,7 @@
 // raw.githubusercontent.com (Fashion-MNIST), www.cs.toronto.edu (CIFAR-10's archive) and storage.googleapis.com
 // (the TF.js CIFAR-10 sprite, fetched only when the Toronto host cannot be reached). The app has no setting that
 // sends a download anywhere else; the end-to-end test answers for these hosts by mapping their names to a local
-// server in its own Chromium (test/e2e/downloads.e2e.ts).
+// server in its own Chromium (test/e2e/data/downloads.e2e.ts).
 export const DATASET_HOSTS = [
   'https://storage.googleapis.com',
   'https://www.cs.toronto.edu',

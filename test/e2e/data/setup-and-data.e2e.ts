@@ -3,8 +3,8 @@
 // losing the stored one, and a tiny search on the upload reaches 2 points.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 function idx(dims: number[], data: Uint8Array): Buffer {
   const head = Buffer.alloc(4 + 4 * dims.length);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { launchKillable, saveLogs, type KillableBrowser } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { launchKillable, saveLogs, type KillableBrowser } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 interface Stored {
   runs: { id: string; status: string }[];

@@ -8,8 +8,8 @@
 // end-to-end tests, which ask for it (`?backends=webgpu`).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 /** Minutes of the budget: the measurement and the search together. */
 const BUDGET_MINUTES = '1.5';

@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CIFAR10, FASHION_MNIST } from '../../src/data/sources/downloads.ts';
-import { cifarFile, cifarRecord, idxImages, idxLabels, tarArchive } from '../data/make-files.ts';
-import { openSession, saveLogs, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { CIFAR10, FASHION_MNIST } from '../../../src/data/sources/downloads.ts';
+import { cifarFile, cifarRecord, idxImages, idxLabels, tarArchive } from '../../data/make-files.ts';
+import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 const HOSTS = ['raw.githubusercontent.com', 'www.cs.toronto.edu'];
 

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runColor } from '../../src/ui/charts/compare-series.ts';
-import { formatPercent } from '../../src/ui/format.ts';
-import { openSession, saveLogs, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { runColor } from '../../../src/ui/charts/compare-series.ts';
+import { formatPercent } from '../../../src/ui/format.ts';
+import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 interface Fixture {
   text: string;

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { openSession, saveLogs, saveScreenshot, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 const status = (page: Page): Promise<string | null> => page.getByTestId('run-status').textContent();
 /** The names of the code that must never reach the screen. */

@@ -5,8 +5,8 @@
 // with a bare error.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 /** The trainer workers a tab has started and not stopped (the dataset and benchmark workers are not counted). */
 function trainers(page: Page): number {

@@ -3,8 +3,8 @@
 // survives a reload, trains a tiny search, and is deleted with its storage.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openSession, saveLogs, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 const MIB = 210;
 const ID = `synthetic-${MIB}`;

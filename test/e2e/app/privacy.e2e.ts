@@ -1,8 +1,8 @@
 // Private by construction: during a tiny search every request the page and its workers make stays on the
 // app's origin (data: and blob: allowed), and the served Content-Security-Policy blocks eval.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 describe('privacy', () => {
   let s: Session;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, type Session } from './browser.ts';
+import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
 
 const ink = new Uint8Array(readFileSync('test/data/cases/transparent-ink-8x8.png'));
 

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 interface Focused {
   testId: string | null;

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, saveLogs, saveScreenshot, type Session } from './browser.ts';
-import { checkScreen } from './screen-check.ts';
+import { openSession, saveLogs, saveScreenshot, type Session } from '../helpers/browser.ts';
+import { checkScreen } from '../helpers/screen-check.ts';
 
 interface StoredFinal {
   id: string;
