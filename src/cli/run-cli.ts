@@ -38,6 +38,10 @@ function percent(v: number): string {
   return `${(v * 100).toFixed(1)} %`;
 }
 
+/** Said when the tiny preset (the default) runs, so that errors near chance are not read as a broken search. */
+export const TINY_NOTE = 'preset tiny: a smoke test that checks the whole search works in a few minutes; its models train 2 batches '
+  + 'per phase and are not expected to learn (validation errors of 80–100 % are normal). For models that learn use --minutes N';
+
 /** The exit status of a search that ran: 0 with at least one model, EXIT_EMPTY_POOL when it trained none. */
 export const EXIT_EMPTY_POOL = 2;
 
@@ -89,6 +93,7 @@ export async function runSearchCli(argv: readonly string[], stderr: NodeJS.Write
     ...(args.testExamples !== null ? { testExamples: args.testExamples === 'all' ? null : args.testExamples } : {}),
   };
   let preset = makePreset(args.preset, overrides);
+  if (args.minutes === null && args.preset === 'tiny') bar.log(TINY_NOTE);
   if (args.minutes !== null) {
     const plan = await planBudget({ dataset, backend: backendInfo.backend, minutes: args.minutes, startedAt, seed: args.seed ?? undefined, workers: args.workers,
       onProgress: (f, stage) => bar.update({ points: 0, maxPoints: null, job: `measuring: ${stage}`, epoch: 1, epochs: 1, batch: Math.round(f * 100), batches: 100, loss: NaN }) });

@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { USAGE, parseCliArgs } from '../../src/cli/args.ts';
 import { PRESETS } from '../../src/core/presets.ts';
 import { formatProgress } from '../../src/cli/progress.ts';
-import { exitCodeOf, runSearchCli } from '../../src/cli/run-cli.ts';
+import { TINY_NOTE, exitCodeOf, runSearchCli } from '../../src/cli/run-cli.ts';
 import { planBudget } from '../../src/cli/budget-preset.ts';
 import { runHeadlessSearch } from '../../src/cli/headless-search.ts';
 import { loadDatasetFromDisk } from '../../src/cli/load-dataset.ts';
@@ -59,6 +59,9 @@ describe('parseCliArgs', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/search.ts', '--help'], { encoding: 'utf8' });
     expect(out).toContain('usage: npm run search');
     for (const name of Object.keys(PRESETS)) expect(out).toContain(name);
+    // A newcomer reads tiny's errors near chance as broken unless told it is a smoke test.
+    expect(out.replace(/\s+/g, ' ')).toContain('tiny is a smoke test: it checks in a few minutes that the whole search works; '
+      + 'its models train 2 batches per phase and are not expected to learn');
   });
 
   it('names the flag and the bad value', () => {
@@ -171,6 +174,21 @@ describe('runSearchCli', () => {
     expect(outcome.frontier.points).toHaveLength(1);
     expect(lines.join('')).toMatch(/^maxPoolSize: .*; 1 points, 1 on the hull → .*run\.json .*\nbest \(lowest validation error\): /);
     expect(lines.join('')).not.toMatch(/seed_train done|backend: /);
+  });
+
+  it('says that the tiny preset is a smoke test whose models do not learn, and says nothing of it for another preset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-tiny-'));
+    writeSyntheticIdx(dir, 60);
+    const said = async (preset: string) => {
+      const lines: string[] = [];
+      const stderr = { isTTY: false, write: (t: string) => lines.push(t) } as unknown as NodeJS.WriteStream;
+      await runSearchCli(['--dataset', dir, '--backend', 'cpu', '--preset', preset, '--max-pool-size', '1', '--examples-per-class', '10',
+        '--out', join(dir, 'run.json'), '--workers', '1'], stderr);
+      return lines.join('');
+    };
+    expect(await said('tiny')).toContain(`${TINY_NOTE}\n`);
+    expect(TINY_NOTE).toMatch(/smoke test .* not expected to learn/);
+    expect(await said('standard')).not.toContain('smoke test');
   });
 
   it('refuses a dataset path that does not exist, naming it', async () => {
