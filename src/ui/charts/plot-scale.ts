@@ -1,4 +1,5 @@
-// Linear and log scales and "nice" ticks for the hand-written SVG charts.
+// Linear and log scales and "nice" ticks for the hand-written SVG charts, and the readable linear axis of the
+// uPlot curve charts (readableRange, linearTicks).
 
 export interface Scale {
   (v: number): number;
@@ -68,4 +69,51 @@ function niceStep(raw: number): number {
 export function padded(min: number, max: number, fraction = 0.06): [number, number] {
   const span = max - min || Math.abs(max) || 1;
   return [min - span * fraction, max + span * fraction];
+}
+
+/** The narrowest span a linear axis shows around values of size `mid`: 4 % of it, at least 1e-6. */
+function minSpan(mid: number): number {
+  return Math.max(Math.abs(mid) * 0.04, 1e-6);
+}
+
+/**
+ * The range of a linear axis for values in [min, max] (any units): padded by 6 % so no point sits on the frame,
+ * and widened around its middle to at least 4 % of the values' size, so a curve whose values barely move (one
+ * short job: losses 2.2901..2.2903) is drawn flat on round ticks rather than on ticks that all read "2.29". No
+ * finite value (no data yet) gives [0, 1].
+ */
+export function readableRange(min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const [lo, hi] = padded(Math.min(min, max), Math.max(min, max));
+  const mid = (lo + hi) / 2;
+  const half = Math.max(hi - lo, minSpan(mid)) / 2;
+  return [mid - half, mid + half];
+}
+
+/**
+ * At least 3 ticks inside [lo, hi] at round values: multiples of the largest step of the 1-2-2.5-5 series
+ * that puts 3 or more in the range (so at most 6), labelled by tickLabels, so no two labels read the same.
+ * A range with hi ≤ lo gets lo and lo ± 1.
+ */
+export function linearTicks(lo: number, hi: number): { ticks: number[]; labels: string[] } {
+  if (!(hi > lo)) {
+    const ticks = [lo - 1, lo, lo + 1];
+    return { ticks, labels: tickLabels(ticks) };
+  }
+  const span = hi - lo;
+  for (let e = Math.ceil(Math.log10(span)); ; e--) {
+    for (const m of [5, 2.5, 2, 1]) {
+      const step = m * 10 ** e;
+      const ticks: number[] = [];
+      for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(12)));
+      if (ticks.length >= 3) return { ticks, labels: tickLabels(ticks) };
+    }
+  }
+}
+
+/** Labels of linear ticks, all with the fewest decimals that write every tick exactly (2.25, 2.275 → "2.250", "2.275"). */
+export function tickLabels(ticks: readonly number[]): string[] {
+  let decimals = 0;
+  while (decimals < 12 && ticks.some((t) => Math.abs(Number(t.toFixed(decimals)) - t) > Math.abs(t) * 1e-12)) decimals++;
+  return ticks.map((t) => t.toFixed(decimals).replace(/^-(0\.?0*)$/, '$1'));
 }
