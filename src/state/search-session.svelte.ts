@@ -5,7 +5,6 @@ import { buildFrontierExport, frontierMembership, parseFrontierExport, poolToCsv
 import { makePreset, type PresetOverrides } from '../core/presets.ts';
 import { continueLimits } from '../core/scheduler/stop-rules.ts';
 import type { SchedulerConfig } from '../core/scheduler/types.ts';
-import { testScoreOf } from '../core/scheduler/jobs.ts';
 import type { PoolPoint } from '../core/search-types.ts';
 import type { PresetName } from '../core/training/training-config.ts';
 import type { DatasetSummary } from '../data/dataset.ts';
@@ -19,6 +18,7 @@ import { deleteRun, listRuns, putRun } from '../persistence/repositories/run-rep
 import { ensureBuiltinDataset, type DatasetProgress } from '../runtime/datasets/datasets.ts';
 import { describeError } from '../runtime/describe-error.ts';
 import { downloadText } from '../runtime/export/download.ts';
+import { importedRunRecords } from '../runtime/run/import-run.ts';
 import { RunController, type RunView } from '../runtime/run/run-controller.ts';
 import { FinalController, type FinalView } from '../runtime/run/final-controller.ts';
 import { listFinals } from '../persistence/repositories/final-repo.ts';
@@ -347,25 +347,11 @@ export class SearchSession {
         throw new Error(`${file.name} is not JSON: ${describeError(e)}`);
       }
       const data = parseFrontierExport(json);
-      const id = `import-${Date.now().toString(36)}`;
-      const run: RunRecord = {
-        id,
-        name: `${data.run.name} (imported)`,
-        createdAt: data.run.createdAt,
-        updatedAt: Date.now(),
-        status: 'imported',
-        strategy: data.run.strategy,
-        preset: data.run.preset,
-        dataset: data.dataset,
-        snapshot: importedSnapshot(id, data.points.length, data.run.status),
-        budgetMadd: data.run.budgetMadd,
-        workers: data.run.workers,
-      };
+      const now = Date.now();
+      const id = `import-${now.toString(36)}`;
+      const { run, points } = importedRunRecords(data, id, now);
       await putRun(db, run);
-      for (const p of data.points) {
-        const { onHull: _h, inEpsBand: _b, inheritance, testAcc: _a, testCount: _c, testSource: _s, ...point } = p;
-        await putPoint(db, { ...point, id: p.id.replace(data.run.id, id), parentId: p.parentId?.replace(data.run.id, id) ?? null, runId: id, weightsKey: '', ...(inheritance ? { inheritance } : {}), ...testScoreOf(p) });
-      }
+      for (const point of points) await putPoint(db, point);
       this.attach(await RunController.open(this.deps(), id, { readOnly: true }), null, false);
     });
   }
@@ -593,25 +579,4 @@ export class SearchSession {
   dismissProblems(): void {
     this.problems = [];
   }
-}
-
-/**
- * The scheduler snapshot of an imported run: closed, nothing queued (it is only ever opened read-only); its
- * finish reason `imported: <status>` keeps the run's status when it was exported (a run may be exported midway).
- */
-function importedSnapshot(runId: string, points: number, exportedStatus: string) {
-  return {
-    version: 1 as const,
-    runId,
-    status: 'finished' as const,
-    queue: [],
-    rng: [1, 2, 3, 4],
-    nextJobNumber: 1,
-    nextPointNumber: points + 1,
-    elapsedSeconds: 0,
-    consecutiveFailures: 0,
-    finishReason: `imported: ${exportedStatus}`,
-    endStatus: 'finished' as const,
-    pendingChoices: {},
-  };
 }

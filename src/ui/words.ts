@@ -116,3 +116,13 @@ export function modelCount(n: number, limit: number | null): string {
 export function strategyWords(strategy: string): string {
   return strategy === 'petridish' ? 'Petridish' : strategy === 'random' ? 'random search' : strategy;
 }
+
+/**
+ * What the jobs panel says while it has no job: an imported run's file holds its models but not the jobs that
+ * trained them (`imported`); a new run's first seeds are about to start.
+ */
+export function noJobsWords(imported: boolean): string {
+  return imported
+    ? 'An imported run holds its models (on the plot and in the downloads), not the jobs that trained them.'
+    : 'No job yet: the first seed models start in a moment.';
+}
