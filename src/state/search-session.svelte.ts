@@ -34,6 +34,7 @@ import { APP_VERSION, readTestHooks } from '../runtime/app-info.ts';
 import { loadComparison } from '../runtime/compare-loader.ts';
 import type { Comparison } from '../core/compare/compare-runs.ts';
 import { acquireRunLock, type RunLock } from '../runtime/run/run-lock.ts';
+import { openRunSignal, type RunSignal } from '../runtime/run/run-signal.ts';
 
 export interface StartOptions {
   preset: PresetName;
@@ -98,9 +99,18 @@ export class SearchSession {
   private lock: RunLock | null = null;
   /**
    * The open run is ended and only viewed here, so this tab does not hold its lock (another tab may open it
-   * too); the lock is taken when this tab starts to drive it (a final training). See `finalsDriver`.
+   * too); the lock is taken when this tab starts to drive it (a final training, Continue). See `takeLock`.
    */
   private lockOnDemand = false;
+  /** Actions that write (a final training's start, pause, resume or cancel; Continue) under way in this tab. */
+  private acting = 0;
+  /** Tells the other tabs when this tab saved a run's records, and hears when they saved one. */
+  private signal: RunSignal | null = null;
+  /** The run record and final trainings last told to the other tabs (a new object = a saved step). */
+  private lastSaved: { run: unknown; finals: unknown } = { run: null, finals: null };
+  /** A re-read of the viewed ended run is under way; `rereadAgain`: another tab saved meanwhile. */
+  private rereading = false;
+  private rereadAgain = false;
   private readonly dbName = DEFAULT_DB_NAME;
   private readonly hooks = readTestHooks();
 
@@ -130,6 +140,7 @@ export class SearchSession {
       onBackend: (info) => (this.backend = info),
     });
     void this.pool.backend().catch((e: unknown) => (this.backendError = describeError(e)));
+    this.signal = openRunSignal((runId) => this.heardSaved(runId));
     void requestPersistence().then((p) => (this.persisted = p));
     await this.refresh();
   }
@@ -279,17 +290,23 @@ export class SearchSession {
 
   /** Continues the open ended run, raising the stop rules it reached (see continueLimits). */
   continueRun = (): Promise<void> =>
-    this.guard(async () => {
-      const c = this.controller;
-      if (!c) throw new Error('no run is open');
-      const s = c.view.state;
-      await c.continueRun(continueLimits(s.config.preset, s.pool, s.elapsedSeconds));
-    });
+    this.guard(() =>
+      this.acts(async () => {
+        const c = this.controller;
+        if (!c) throw new Error('no run is open');
+        // The tab let the ended run's lock go: take it again before the search goes on.
+        if (!(await this.takeLock(c))) throw new Error('the run cannot be continued in this tab: another tab of this browser drives it now, so continue it there');
+        const s = c.view.state;
+        await c.continueRun(continueLimits(s.config.preset, s.pool, s.elapsedSeconds));
+      }),
+    );
 
-  /** Opens a stored finished or stopped run and continues it. */
+  /** Opens a stored finished or stopped run and continues it (the lock taken to open it is kept for that). */
   async continueStored(runId: string): Promise<void> {
-    await this.open(runId, false);
-    if (this.view?.run.id === runId && !this.view.readOnly) await this.continueRun();
+    await this.acts(async () => {
+      await this.open(runId, false);
+      if (this.view?.run.id === runId && !this.view.readOnly) await this.continueRun();
+    });
   }
 
   async remove(runId: string): Promise<void> {
@@ -387,23 +404,34 @@ export class SearchSession {
       }
       const pool = this.pool;
       if (!pool) throw new Error('the worker pool is not ready');
-      // Told of changes while it opens too, before `open` returns; only the attached controller's count.
-      let opened: FinalController | null = null;
-      const fc = await FinalController.open({ db: this.requireDb(), dbName: this.dbName, runner: pool, now: () => Date.now(),
-        onChange: (v) => {
-          if (opened !== null && this.finalController === opened) this.finals = v;
-        } }, run);
-      opened = fc;
-      if (this.controller !== c) {
-        // The run was closed meanwhile: stop what the reopen started.
-        for (const t of fc.view.trainings) if (t.status === 'running') await fc.pause(t.id);
-        return;
-      }
-      this.finalController = fc;
-      this.finals = fc.view;
+      // Counted as an action, so the lock is not let go while the trainings it may continue are read back.
+      await this.acts(() => this.openFinals(c, pool));
     } catch (e) {
       this.fail(`the final trainings of this run could not be read: ${describeError(e)}`);
     }
+  }
+
+  /** Opens the controller of `c`'s final trainings for this tab to drive (it holds the run's lock). */
+  private async openFinals(c: RunController, pool: WorkerPool): Promise<void> {
+    const run = c.view.run;
+    // Told of changes while it opens too, before `open` returns; only the attached controller's count.
+    let opened: FinalController | null = null;
+    const fc = await FinalController.open({ db: this.requireDb(), dbName: this.dbName, runner: pool, now: () => Date.now(),
+      onChange: (v) => {
+        this.toldSaved(run.id, 'finals', v.trainings);
+        if (opened !== null && this.finalController === opened) {
+          this.finals = v;
+          this.settleLock();
+        }
+      } }, run);
+    opened = fc;
+    if (this.controller !== c) {
+      // The run was closed meanwhile: stop what the reopen started.
+      for (const t of fc.view.trainings) if (t.status === 'running') await fc.pause(t.id);
+      return;
+    }
+    this.finalController = fc;
+    this.finals = fc.view;
   }
 
   /**
@@ -415,21 +443,136 @@ export class SearchSession {
     if (this.finalController) return this.finalController;
     const c = this.controller;
     if (!c || !this.lockOnDemand) return null;
+    if (!(await this.takeLock(c))) return null;
+    await this.attachFinals(c, true);
+    return this.finalController;
+  }
+
+  /**
+   * Takes the lock of `c`'s run for an action that writes, when this tab views it without the lock
+   * (`lockOnDemand`); true when this tab may drive the run. When another tab has taken it meanwhile, the run
+   * turns read-only here, says why, and false is returned.
+   */
+  private async takeLock(c: RunController): Promise<boolean> {
+    if (!this.lockOnDemand) return this.controller === c;
     const runId = c.view.run.id;
     const held = await acquireRunLock(runId);
-    if (this.controller !== c) {
+    if (this.controller !== c || !this.lockOnDemand) {
       if ('lock' in held) held.lock.release();
-      return null;
+      return false;
     }
     if ('heldElsewhere' in held) {
       this.lockOnDemand = false;
+      if (!c.readOnly) {
+        // The tab that ran the search still shows it drivable (Continue): show what is stored, read-only.
+        const ro = await RunController.open(this.deps(), runId, { readOnly: true });
+        if (this.controller !== c) return false;
+        this.controller = ro;
+        this.view = ro.view;
+      }
       this.showDrivenElsewhere(runId);
-      return null;
+      return false;
     }
     this.lock = 'lock' in held ? held.lock : null;
     this.lockOnDemand = false;
-    await this.attachFinals(c, true);
-    return this.finalController;
+    if (!c.readOnly && !this.ticker) this.ticker = setInterval(() => void c.tick(), 5000);
+    return true;
+  }
+
+  /**
+   * An ended run (finished or stopped) needs no lock to be viewed: once its search has ended and no final
+   * training runs or waits here, this tab lets the lock go, so another tab can drive the run too (a final
+   * training, Continue); the next action here that writes takes it again (`takeLock`). The final trainings
+   * stay listed as last seen and are re-read when another tab saves the run (`heardSaved`).
+   */
+  private settleLock(): void {
+    const c = this.controller;
+    if (!this.lock || !c || this.acting > 0) return;
+    const status = c.view.state.status;
+    if ((status !== 'finished' && status !== 'stopped') || c.view.fault !== null) return;
+    const f = this.finalController;
+    if (f?.view.trainings.some((t) => t.status === 'running' || t.status === 'queued')) return;
+    this.lock.release();
+    this.lock = null;
+    this.lockOnDemand = true;
+    // Only a tab that holds the lock may run final trainings: the next one goes through `finalsDriver`.
+    this.finalController = null;
+    if (f) this.finals = { trainings: f.view.trainings, live: {}, problems: f.view.problems };
+    // The clock ticks of an ended run change nothing.
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  /** Runs an action that writes with `acting` counted, so the lock stays for it; then lets it go if the run is idle. */
+  private async acts(body: () => Promise<void>): Promise<void> {
+    this.acting += 1;
+    try {
+      await body();
+    } finally {
+      this.acting -= 1;
+      this.settleLock();
+    }
+  }
+
+  /** Another tab saved run `runId`: when this tab views it without its lock, re-read it now. */
+  private heardSaved(runId: string): void {
+    if (this.view?.run.id === runId && this.lockOnDemand && !this.lock) void this.rereadViewed(runId);
+  }
+
+  /** Whether `runId` is still open here, ended and viewed without its lock. */
+  private viewsUnlocked(runId: string): boolean {
+    return this.view?.run.id === runId && this.lockOnDemand && !this.lock;
+  }
+
+  /**
+   * Re-reads the ended run this tab views without its lock (its final trainings, and the run when another
+   * tab changed it); saves heard while a re-read runs lead to one more. A run that is no longer ended (another
+   * tab continued it) is followed as one driven elsewhere. A failed re-read is shown until one works.
+   */
+  private async rereadViewed(runId: string): Promise<void> {
+    if (this.rereading) {
+      this.rereadAgain = true;
+      return;
+    }
+    this.rereading = true;
+    try {
+      do {
+        this.rereadAgain = false;
+        const fresh = await RunController.open(this.deps(), runId, { readOnly: true });
+        const current = this.controller;
+        if (!this.viewsUnlocked(runId) || !current) return;
+        // The tab that ran the search keeps its drivable view (Continue) while the stored run is the same.
+        const next = current.readOnly || fresh.view.run.updatedAt !== current.view.run.updatedAt ? fresh : current;
+        if (next !== current) {
+          this.controller = next;
+          this.view = next.view;
+        }
+        const status = next.view.state.status;
+        if (status !== 'finished' && status !== 'stopped') {
+          this.lockOnDemand = false;
+          this.showDrivenElsewhere(runId);
+          return;
+        }
+        await this.attachFinals(next, false);
+        if (this.viewsUnlocked(runId)) this.followNote = null;
+      } while (this.rereadAgain);
+    } catch (e) {
+      if (this.view?.run.id === runId) {
+        this.followNote = `This run could not be re-read at ${new Date().toLocaleTimeString()}, so what is shown may be out of date (tried again when another tab saves it): ${describeError(e)}`;
+      }
+    } finally {
+      this.rereading = false;
+    }
+  }
+
+  /**
+   * Tells the other tabs that `runId` was saved when a controller of this tab that writes shows a new run
+   * record or list of final trainings: both change only once a step is stored.
+   */
+  private toldSaved(runId: string, part: 'run' | 'finals', value: unknown): void {
+    if (this.lastSaved[part] === value) return;
+    this.lastSaved[part] = value;
+    this.signal?.saved(runId);
   }
 
   private finalUnavailable(): void {
@@ -440,19 +583,19 @@ export class SearchSession {
 
   /** Starts a final training of `point` (Archai's evaluation stage) with the user's width and epochs. */
   async startFinal(point: PoolPoint, choices: FinalChoices): Promise<void> {
-    await this.guard(async () => {
-      const fc = await this.finalsDriver();
-      if (!fc) return this.finalUnavailable();
+    await this.withFinals(async (fc) => {
       await fc.request(point, choices);
     });
   }
 
   private async withFinals(act: (fc: FinalController) => Promise<void>): Promise<void> {
-    await this.guard(async () => {
-      const fc = await this.finalsDriver();
-      if (!fc) return this.finalUnavailable();
-      await act(fc);
-    });
+    await this.guard(() =>
+      this.acts(async () => {
+        const fc = await this.finalsDriver();
+        if (!fc) return this.finalUnavailable();
+        await act(fc);
+      }),
+    );
   }
 
   pauseFinal = (id: string): Promise<void> => this.withFinals((fc) => fc.pause(id));
@@ -501,7 +644,11 @@ export class SearchSession {
       runner: pool,
       now: () => Date.now(),
       onChange: (v: RunView) => {
-        if (this.controller && v.run.id === this.controller.view.run.id) this.view = v;
+        if (!v.readOnly) this.toldSaved(v.run.id, 'run', v.run);
+        if (this.controller && v.run.id === this.controller.view.run.id) {
+          this.view = v;
+          this.settleLock();
+        }
       },
       crashFirstJobAfterBatches: this.hooks.crashFirstJobAfterBatches,
       journal: this.hooks.journal === true,

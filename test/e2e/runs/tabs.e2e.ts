@@ -1,12 +1,18 @@
 // Two tabs of one browser on the same run: only one drives it (Web Locks), the other shows it read-only, says
 // why, starts no trainer worker and says when it cannot re-read the run; an ended run only viewed holds no
-// lock, and a final training runs only in the tab that took the lock to start it; when another tab upgrades
-// the database, the driving tab closes its connection, stops saving and says to reload instead of failing
-// with a bare error.
+// lock, the tab that ran a search lets the lock go when it ends, a final training runs only in the tab that
+// took the lock to start it, and a tab viewing an ended run re-reads what another tab saves; when another
+// tab upgrades the database, the driving tab closes its connection, stops saving and says to reload instead
+// of failing with a bare error.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
 import { checkScreen } from '../helpers/screen-check.ts';
+
+/** The names of the run locks held in this browser (every tab's; Web Locks are per origin). */
+async function heldRunLocks(page: Page): Promise<string[]> {
+  return page.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((l) => l.name ?? '').filter((n) => n.startsWith('petridish-run:')));
+}
 
 /** The trainer workers a tab has started and not stopped (the dataset and benchmark workers are not counted). */
 function trainers(page: Page): number {
@@ -120,6 +126,64 @@ describe('several tabs', () => {
     await b.close();
   });
 
+  it('the tab that ran a search lets its lock go when it ends; a tab viewing it re-reads what another tab saves', async () => {
+    const a = await s.context.newPage();
+    await a.goto('/?backends=webgpu&maxPoolSize=2');
+    await expect.poll(() => a.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
+    await a.getByTestId('dataset-mnist').check();
+    await a.getByTestId('preset-select').selectOption('tiny');
+    await a.getByTestId('start-button').click();
+    await a.getByTestId('pause-button').waitFor({ timeout: 120_000 });
+    // While the search runs, its tab holds the run's lock.
+    expect(await heldRunLocks(a)).toHaveLength(1);
+    await expect.poll(() => a.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 1000 }).toMatch(/finished/);
+    // Ended, and still open there: the lock is let go, and the run stays drivable there (Continue), not read-only.
+    await expect.poll(() => heldRunLocks(a), { timeout: 30_000 }).toEqual([]);
+    expect(await a.getByTestId('run-status').textContent()).not.toMatch(/Read-only/);
+    expect(await a.getByTestId('continue-button').count()).toBe(1);
+
+    // c views the ended run; b opens it and starts a final training, which takes the lock there.
+    const openRun = async (page: Page): Promise<void> => {
+      await page.goto('/?backends=webgpu');
+      await page.getByTestId('run-row').first().getByRole('button', { name: 'Open' }).click({ timeout: 60_000 });
+      await page.getByTestId('final-panel').waitFor({ timeout: 60_000 });
+    };
+    const c = await s.context.newPage();
+    await openRun(c);
+    const b = await s.context.newPage();
+    await openRun(b);
+    expect(await c.getByTestId('final-row').count()).toBe(0);
+    await b.getByTestId('final-width').fill('4');
+    await b.getByTestId('final-epochs').fill('2');
+    await b.getByTestId('final-start').click();
+    await expect.poll(() => b.getByTestId('final-progress').textContent(), { timeout: 120_000 }).toMatch(/batch [1-9]/);
+    expect(await b.getByTestId('lock-note').count()).toBe(0);
+    expect(await heldRunLocks(b)).toHaveLength(1);
+
+    // c, never reloaded, lists b's training as soon as b saves it.
+    await expect.poll(() => c.getByTestId('final-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('running');
+    // a cannot start one meanwhile: it says why and turns read-only (acf3dad: final trainings run only in the
+    // tab that holds the lock).
+    await a.getByTestId('final-start').click();
+    await expect.poll(() => a.getByTestId('lock-note').textContent(), { timeout: 30_000 }).toMatch(/open in another tab of this browser, which drives it/);
+    await expect.poll(() => a.getByTestId('problems').textContent()).toMatch(/final training is not available in this tab: another tab of this browser drives this run/);
+    await expect.poll(() => a.getByTestId('run-status').textContent()).toMatch(/Read-only/);
+    expect(await a.getByTestId('continue-button').count()).toBe(0);
+
+    // b's training ends: b lets the lock go, and c shows the result b saved, without a reload.
+    await expect.poll(() => b.getByTestId('final-status').getAttribute('data-status'), { timeout: 180_000, interval: 1000 }).toBe('done');
+    await expect.poll(() => heldRunLocks(b), { timeout: 30_000 }).toEqual([]);
+    await expect.poll(() => c.getByTestId('final-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(await c.getByTestId('final-test-acc').textContent()).toBe(await b.getByTestId('final-test-acc').textContent());
+    expect(await c.getByTestId('final-test-acc').textContent()).toMatch(/% on 100/);
+    expect(await c.getByTestId('lock-note').count()).toBe(0);
+    expect(await c.getByTestId('follow-note').count()).toBe(0);
+    expect(await checkScreen(c, 'tabs-2-reread-final')).toEqual([]);
+    await a.close();
+    await b.close();
+    await c.close();
+  });
+
   it('one tab drives a run, the other shows it read-only and says why; an upgrade elsewhere says to reload', async () => {
     const first = s.page;
     await first.goto('/?backends=webgpu&maxPoolSize=50');
@@ -142,7 +206,7 @@ describe('several tabs', () => {
     // Live: the second tab reads what the first one saves (its training clock moves on).
     await expect.poll(() => second.getByTestId('run-status').textContent(), { timeout: 120_000 }).not.toMatch(/search time 0 s/);
     expect(await first.getByTestId('pause-button').count()).toBe(1);
-    expect(await checkScreen(second, 'tabs-2-read-only')).toEqual([]);
+    expect(await checkScreen(second, 'tabs-3-read-only')).toEqual([]);
 
     // A newer release in the second tab opens the database one version up: nothing blocks it, and the first
     // tab closes its connection, pauses the run and says to reload.
@@ -164,7 +228,7 @@ describe('several tabs', () => {
     await expect.poll(() => first.getByTestId('storage-fault').textContent()).toMatch(/database was closed/);
     // Resuming here could not save either: the page offers only the reload.
     expect(await first.getByTestId('resume-button').count()).toBe(0);
-    expect(await checkScreen(first, 'tabs-3-reload')).toEqual([]);
+    expect(await checkScreen(first, 'tabs-4-reload')).toEqual([]);
     // The read-only tab closed its connection too: its next re-read of the run fails, and it says so.
     await expect.poll(() => second.getByTestId('follow-note').textContent(), { timeout: 30_000 }).toMatch(/could not be re-read at .*may be out of date/);
     expect(trainers(second)).toBe(0);
