@@ -34,7 +34,8 @@ export interface SearchEstimate {
 export const UNBOUNDED_GROWN_POINTS = 20;
 /**
  * A grown model is its parent plus finalised nodes; over a search the post-trained models average about
- * half again the MAdd of the seeds they grew from (a finalised node keeps topK of the candidate's branches).
+ * half again the MAdd (and layers and activations) of the seeds they grew from (a finalised node keeps topK
+ * of the candidate's branches).
  */
 export const GROWN_MADD_FACTOR = 1.5;
 
@@ -87,7 +88,7 @@ export function searchSizes(preset: SearchPreset, d: Pick<DatasetCounts, 'shape'
   return {
     seeds,
     searches: descs.map((desc) => networkSize(insertCandidate(desc, preset.space))),
-    grown: seeds.map((s) => ({ madd: s.madd * GROWN_MADD_FACTOR, layers: Math.round(s.layers * GROWN_MADD_FACTOR) })),
+    grown: seeds.map((s) => ({ madd: s.madd * GROWN_MADD_FACTOR, layers: Math.round(s.layers * GROWN_MADD_FACTOR), activations: s.activations * GROWN_MADD_FACTOR })),
   };
 }
 

@@ -28,6 +28,11 @@ export interface LayerCost {
   kind: LayerKind;
   madd: number;
   params: number;
+  /**
+   * Elements of the layer's output per example (channels × height × width; features for the linear head):
+   * the memory a step writes and reads back, which prices elementwise and data-movement work that MAdd misses.
+   */
+  outputs: number;
   weights: ParamShape[];
 }
 
@@ -50,6 +55,7 @@ export function convLayer(
     kind: 'conv',
     madd: area(outSize) * outC * (2 * k * k * inC - 1 + b),
     params: k * k * inC * outC + b * outC,
+    outputs: outC * area(outSize),
     weights,
   };
 }
@@ -64,6 +70,7 @@ export function depthwiseLayer(path: string, c: number, k: number, outSize: Spat
     kind: 'depthwise_conv',
     madd: area(outSize) * c * (2 * k * k - 1 + b),
     params: k * k * c + b * c,
+    outputs: c * area(outSize),
     weights,
   };
 }
@@ -75,22 +82,23 @@ export function bnLayer(path: string, c: number, size: Spatial, affine: boolean)
     kind: 'batch_norm',
     madd: 4 * c * area(size),
     params: affine ? 2 * c : 0,
+    outputs: c * area(size),
     weights: affine ? [{ path: `${path}/gamma`, shape: [c] }, { path: `${path}/beta`, shape: [c] }] : [],
   };
 }
 
 export function activationLayer(path: string, kind: 'relu' | 'relu6', c: number, size: Spatial): LayerCost {
-  return { path, kind, madd: c * area(size), params: 0, weights: [] };
+  return { path, kind, madd: c * area(size), params: 0, outputs: c * area(size), weights: [] };
 }
 
 /** 3×3 pools: max (k²−1)·out elements, average k²·out elements. */
 export function poolLayer(path: string, kind: 'max_pool' | 'avg_pool', c: number, outSize: Spatial): LayerCost {
-  return { path, kind, madd: (kind === 'max_pool' ? 8 : 9) * c * area(outSize), params: 0, weights: [] };
+  return { path, kind, madd: (kind === 'max_pool' ? 8 : 9) * c * area(outSize), params: 0, outputs: c * area(outSize), weights: [] };
 }
 
 /** Area averaging of f×f blocks (the input downsampling): f² additions and multiplies per output element. */
 export function downsampleLayer(path: string, c: number, f: number, outSize: Spatial): LayerCost {
-  return { path, kind: 'avg_pool', madd: f * f * c * area(outSize), params: 0, weights: [] };
+  return { path, kind: 'avg_pool', madd: f * f * c * area(outSize), params: 0, outputs: c * area(outSize), weights: [] };
 }
 
 /** Linear: out·(2·in − 1) (the bias is not counted in MAdd); params in·out + out. */
@@ -100,6 +108,7 @@ export function linearLayer(path: string, inF: number, outF: number): LayerCost 
     kind: 'linear',
     madd: outF * (2 * inF - 1),
     params: inF * outF + outF,
+    outputs: outF,
     weights: [{ path: `${path}/w`, shape: [inF, outF] }, { path: `${path}/b`, shape: [outF] }],
   };
 }

@@ -22,10 +22,25 @@ import { readWeightsAsync } from '../weights/weights-io.ts';
 export const DEFAULT_MEASURE_SECONDS = 30;
 /** The two batch sizes timed: a small one (dominated by per-layer overhead) and a larger one (by MAdd). */
 export const MEASURE_BATCHES = [4, 16] as const;
-/** Largest side of the reference network's synthetic input. */
+/** Largest side of the reference networks' synthetic input. */
 const REFERENCE_SIDE = 16;
-const MAX_TRAIN_STEPS = 8;
-const EVAL_STEPS = 3;
+/**
+ * The two reference networks (3 cells, 1 reduction, 2 nodes): a narrow one (4 channels, stem ×2: few MAdd per
+ * activation element, like the `tiny` preset's networks) and a wide one (16 channels, stem ×3: the `paper`
+ * preset's width). Their different MAdd per activation let the fit tell the two per-example costs apart,
+ * and every preset's networks lie between them.
+ */
+export const REFERENCE_WIDTHS = [
+  { initNodeChannels: 8, stemMultiplier: 2 },
+  { initNodeChannels: 16, stemMultiplier: 3 },
+] as const;
+/** At most this many timed steps per stage and network; a stage also ends at its time share. */
+const MAX_TRAIN_STEPS = 24;
+/** Training steps are timed in phases of this many timed steps (plus two not timed), the networks taking turns. */
+const ROUND_STEPS = 3;
+const MAX_EVAL_STEPS = 24;
+/** At least this many timed steps before a stage may end at its time share. */
+const MIN_STEPS = 3;
 
 export interface MeasureOptions {
   /** The dataset's image shape (the reference input keeps its channels, at most 16×16). */
@@ -50,12 +65,13 @@ export class MeasureTimeoutError extends Error {
   }
 }
 
-/** The reference network: a 3-cell, 1-reduction, 2-node seed of the space at 8 channels, fixed cells. */
-export function referenceDesc(shape: ImageShape, numClasses: number, space: SearchSpaceName): ModelDesc {
+/** Reference network `i` of REFERENCE_WIDTHS: a 3-cell, 1-reduction, 2-node seed of the space, fixed cells. */
+export function referenceDesc(shape: ImageShape, numClasses: number, space: SearchSpaceName, i = 0): ModelDesc {
   const side = (n: number): number => Math.min(n, REFERENCE_SIDE);
+  const width = REFERENCE_WIDTHS[i] ?? REFERENCE_WIDTHS[0];
   return buildSeedDesc({
     space, input: { height: side(shape.height), width: side(shape.width), channels: shape.channels }, numClasses,
-    initNodeChannels: 8, stemMultiplier: 2, stemStride: STEM_STRIDE[space], macro: { cells: 3, reductions: 1, nodes: 2 },
+    ...width, stemStride: STEM_STRIDE[space], macro: { cells: 3, reductions: 1, nodes: 2 },
     rng: createRng(20_191_208),
   });
 }
@@ -85,68 +101,104 @@ function overTime(c: Clock): boolean {
   return c.now() >= c.deadline;
 }
 
+/** The median of a non-empty list (robust to a garbage-collection pause or a burst of load in one step). */
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** A reference network being timed, with the step times gathered so far (seconds, per batch size). */
+interface Reference {
+  size: NetworkSize;
+  net: Network;
+  data: PhaseData;
+  /** Training step times per MEASURE_BATCHES index (each phase's first step left out). */
+  train: number[][];
+  /** The very first step at each batch size (compilation included), seconds. */
+  warmup: (number | null)[];
+  eval: number[][];
+}
+
 /**
- * Times training steps at one batch size: a phase of up to MAX_TRAIN_STEPS + 1 steps whose first step is the
- * warm-up (compilation); it is cut short once `stageSeconds` have passed after the warm-up with ≥ 2 timed steps.
- * Returns the mean steady step and the warm-up step, in seconds; null steady when none was timed.
+ * One short training phase of `ref` at batch `bi` giving ROUND_STEPS timed steps: its first step (phase
+ * set-up, and the compilation on the first phase at this batch) is kept apart, and its last (reported only
+ * after the phase's validation) is not timed. Returns false when the deadline cut it short.
  */
-async function timeTraining(net: Network, data: PhaseData, batch: number, stageSeconds: number, c: Clock,
-  report: (within: number) => void): Promise<{ steady: number | null; warmup: number | null }> {
+async function trainRound(ref: Reference, bi: number, c: Clock): Promise<boolean> {
+  const batch = MEASURE_BATCHES[bi] as number;
   const ends: number[] = [];
   const start = c.now();
-  let stop = false;
+  let late = false;
   try {
-    await trainPhase(net, data, recipe(batch, MAX_TRAIN_STEPS + 2), {
+    await trainPhase(ref.net, ref.data, recipe(batch, ROUND_STEPS + 2), {
       seed: 1, l1Alpha: 0, augment: { pad: 0, flip: false }, progressIntervalMs: 0, now: c.now,
-      shouldStop: () => {
-        if (overTime(c)) stop = true;
-        const timed = ends.length - 1;
-        const first = ends[0];
-        if (first !== undefined && timed >= 2 && c.now() - first >= stageSeconds * 1000) stop = true;
-        return stop;
-      },
+      shouldStop: () => (late = overTime(c)),
       onProgress: (p) => {
-        if (p.batch < p.batches) {
-          ends.push(c.now());
-          report(Math.min(1, ends.length / (MAX_TRAIN_STEPS + 1)));
-        }
+        if (p.batch < p.batches) ends.push(c.now());
       },
     });
   } catch (e) {
-    if (!(e instanceof JobCancelledError) || !stop) throw e;
+    if (!(e instanceof JobCancelledError) || !late) throw e;
   }
   const first = ends[0];
-  const last = ends[ends.length - 1];
-  const warmup = first === undefined ? null : (first - start) / 1000;
-  if (first === undefined || last === undefined || ends.length < 2) return { steady: null, warmup };
-  return { steady: (last - first) / 1000 / (ends.length - 1), warmup };
+  if (first !== undefined && ref.warmup[bi] === null) ref.warmup[bi] = (first - start) / 1000;
+  for (let i = 1; i < ends.length; i++) (ref.train[bi] as number[]).push(((ends[i] as number) - (ends[i - 1] as number)) / 1000);
+  return !late;
 }
 
-/** Times evaluation steps at one batch size: one warm-up step, then up to EVAL_STEPS timed ones. */
-async function timeEvaluation(net: Network, data: PhaseData, batch: number, c: Clock): Promise<number | null> {
-  const one = data.valIdx.subarray(0, batch);
-  await evaluate(net, data, one, batch, () => void overTime(c));
-  let steps = 0;
+/**
+ * Times training steps at batch `bi` on `refs` in turns of ROUND_STEPS-step phases, so that both networks see
+ * the same moments of a machine whose load moves. Ends once `stageSeconds` have passed and every network
+ * has MIN_STEPS timed steps, at MAX_TRAIN_STEPS steps each, or at the deadline.
+ */
+async function timeTraining(refs: Reference[], bi: number, stageSeconds: number, c: Clock, report: (within: number) => void): Promise<void> {
   const t0 = c.now();
-  while (steps < EVAL_STEPS && !overTime(c)) {
-    await evaluate(net, data, one, batch);
-    steps++;
+  for (;;) {
+    for (const ref of refs) {
+      if (!(await trainRound(ref, bi, c))) return;
+      await yieldToEvents();
+    }
+    const fewest = Math.min(...refs.map((r) => (r.train[bi] as number[]).length));
+    report(Math.min(1, Math.max(fewest / MAX_TRAIN_STEPS, (c.now() - t0) / 1000 / stageSeconds)));
+    if (fewest >= MAX_TRAIN_STEPS || (fewest >= MIN_STEPS && c.now() - t0 >= stageSeconds * 1000)) return;
   }
-  return steps === 0 ? null : (c.now() - t0) / 1000 / steps;
 }
 
-function samplesOf(size: NetworkSize, times: (number | null)[]): StepSample[] {
-  const samples: StepSample[] = [];
-  times.forEach((seconds, i) => {
-    if (seconds !== null) samples.push({ size, batch: MEASURE_BATCHES[i] as number, seconds });
-  });
-  return samples;
+/**
+ * Times evaluation steps at batch `bi` on `refs`, one step of each in turn after one warm-up step each; ends
+ * like timeTraining (half its time share).
+ */
+async function timeEvaluation(refs: Reference[], bi: number, stageSeconds: number, c: Clock): Promise<void> {
+  const batch = MEASURE_BATCHES[bi] as number;
+  for (const ref of refs) await evaluate(ref.net, ref.data, ref.data.valIdx.subarray(0, batch), batch, () => void overTime(c));
+  const t0 = c.now();
+  for (;;) {
+    for (const ref of refs) {
+      if (overTime(c)) return;
+      const s = c.now();
+      await evaluate(ref.net, ref.data, ref.data.valIdx.subarray(0, batch), batch);
+      (ref.eval[bi] as number[]).push((c.now() - s) / 1000);
+    }
+    const fewest = Math.min(...refs.map((r) => (r.eval[bi] as number[]).length));
+    if (fewest >= MAX_EVAL_STEPS || (fewest >= MIN_STEPS && c.now() - t0 >= stageSeconds * 1000)) return;
+  }
 }
 
+/** The median step of each batch size with at least one timed step, as samples of the reference's size. */
+function samplesOf(ref: Reference, times: number[][]): StepSample[] {
+  return times.flatMap((t, bi) => (t.length === 0 ? [] : [{ size: ref.size, batch: MEASURE_BATCHES[bi] as number, seconds: median(t) }]));
+}
+
+/** A line from every network timed at two batch sizes; from one sample when that is all there is. */
 function lineOf(samples: StepSample[]): StepLine | null {
   const [first] = samples;
   if (!first) return null;
-  return samples.length >= 2 ? fitStepLine(samples) : singleSampleLine(first);
+  try {
+    return fitStepLine(samples);
+  } catch {
+    return singleSampleLine(first);
+  }
 }
 
 /** Lets the event loop run (a worker reads its messages, such as a cancel, only then). */
@@ -155,12 +207,17 @@ const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(r
 /** Seconds left before the deadline. */
 const remaining = (c: Clock): number => (c.deadline - c.now()) / 1000;
 
+/** The median timed training step of `ref` at batch `bi`, null when none. */
+const stepOf = (ref: Reference, bi: number): number | null => ((ref.train[bi] as number[]).length === 0 ? null : median(ref.train[bi] as number[]));
+
 /**
- * Measures the current TF.js backend: builds the reference network, times training steps at a small and a
- * larger batch and evaluation steps at both, and returns the fitted cost model with the raw samples. Takes at
- * most about `maxSeconds` (30 s): a stage predicted not to fit in the time left is skipped and its part of
- * the model inferred (`partial: true`); rejects with MeasureTimeoutError when not even one steady training
- * step was timed, and with JobCancelledError when `shouldStop` turned true. Frees every tensor it made.
+ * Measures the current TF.js backend: times training steps at a small and a larger batch and evaluation steps
+ * at both on the two reference networks (REFERENCE_WIDTHS), in turns, and returns the cost model fitted to the
+ * median step times with the raw samples. Takes at most about `maxSeconds` (30 s): a stage predicted not to
+ * fit in the time left is skipped, for the wide network first, and its part of the model inferred
+ * (`partial: true`; without the wide network the cost is put on MAdd alone); rejects with MeasureTimeoutError
+ * when not even one steady training step of the narrow network was timed, and with JobCancelledError when
+ * `shouldStop` turned true. Frees every tensor it made.
  */
 export async function measureDevice(opts: MeasureOptions): Promise<DeviceCostModel> {
   const now = opts.now ?? (() => performance.now());
@@ -168,40 +225,51 @@ export async function measureDevice(opts: MeasureOptions): Promise<DeviceCostMod
   const start = now();
   const c: Clock = { now, deadline: start + limitSeconds * 1000, limitSeconds, cancelled: opts.shouldStop ?? (() => false) };
   const report = (stage: number, within: number, text: string): void => opts.onProgress?.(Math.min(1, (stage + within) / 5), text);
-  const desc = referenceDesc(opts.shape, opts.numClasses, opts.space);
-  const size = networkSize(desc);
-  const [small, large] = MEASURE_BATCHES;
-  const data = syntheticPhase(desc, (MAX_TRAIN_STEPS + 2) * (large + 1));
-  report(0, 0, 'building the reference network');
-  const net = buildNetwork(desc, { seed: 1 });
+  // Each training stage's time share is a tenth of the limit and each evaluation stage's a twentieth: 30 % of
+  // the limit in all, the rest for warm-ups, the turns' untimed steps and slow devices.
+  const stageSeconds = limitSeconds / 10;
+  report(0, 0, 'building the reference networks');
+  const refs: Reference[] = [];
+  let buildSeconds = 0;
   try {
-    const buildSeconds = (now() - start) / 1000;
-    const a = await timeTraining(net, data, small, limitSeconds / 10, c, (w) => report(0, w, `timing training steps (batch ${small})`));
-    if (a.steady === null) throw new MeasureTimeoutError(limitSeconds);
-    await yieldToEvents();
-    // The larger batch needs a warm-up and two timed steps; at worst a step grows with the batch.
-    const largeStep = a.steady * (large / small);
-    const b = 4 * largeStep < remaining(c) * 0.6 && !overTime(c)
-      ? await timeTraining(net, data, large, limitSeconds / 5, c, (w) => report(1, w, `timing training steps (batch ${large})`))
-      : { steady: null, warmup: null };
-    const evalTime = async (batch: number, trainStep: number | null, stage: number): Promise<number | null> => {
-      report(stage, 0, `timing evaluation steps (batch ${batch})`);
-      if (trainStep === null || 3 * trainStep > remaining(c) * 0.8 || overTime(c)) return null;
-      return timeEvaluation(net, data, batch, c);
-    };
-    await yieldToEvents();
-    const evalSmall = await evalTime(small, a.steady, 2);
-    const evalLarge = await evalTime(large, b.steady, 3);
+    for (let i = 0; i < REFERENCE_WIDTHS.length; i++) {
+      const desc = referenceDesc(opts.shape, opts.numClasses, opts.space, i);
+      const b0 = now();
+      const net = buildNetwork(desc, { seed: 1 });
+      if (i === 0) buildSeconds = (now() - b0) / 1000;
+      refs.push({ size: networkSize(desc), net, data: syntheticPhase(desc, (ROUND_STEPS + 3) * (MEASURE_BATCHES[1] + 1)), train: [[], []], warmup: [null, null], eval: [[], []] });
+    }
+    const [narrow, wide] = refs as [Reference, Reference];
+    const [small, large] = MEASURE_BATCHES;
+    // The narrow network's first steps alone say how fast this device is, and whether the wide one fits.
+    report(0, 0, `timing training steps (batch ${small})`);
+    await trainRound(narrow, 0, c);
+    const narrowStep = stepOf(narrow, 0);
+    if (narrowStep === null) throw new MeasureTimeoutError(limitSeconds);
+    // At worst a step grows with the MAdd (the wide network) and with the batch.
+    const growth = wide.size.madd / narrow.size.madd;
+    const fits = (step: number, rounds: number): boolean => !overTime(c) && rounds * (ROUND_STEPS + 2) * step < remaining(c) * 0.5;
+    const smallRefs = fits(narrowStep * (1 + growth), 2) ? refs : [narrow];
+    await timeTraining(smallRefs, 0, stageSeconds, c, (w) => report(0, w, `timing training steps (batch ${small})`));
+    const largeRefs = refs.filter((r) => { const s = stepOf(r, 0); return s !== null && fits(s * (large / small) * refs.length, 2); });
+    if (largeRefs.length > 0) await timeTraining(largeRefs, 1, stageSeconds, c, (w) => report(1, w, `timing training steps (batch ${large})`));
+    for (const bi of [0, 1]) {
+      report(2 + bi, 0, `timing evaluation steps (batch ${MEASURE_BATCHES[bi]})`);
+      const evalRefs = refs.filter((r) => { const s = stepOf(r, bi); return s !== null && !overTime(c) && (MIN_STEPS + 1) * s * refs.length < remaining(c) * 0.8; });
+      if (evalRefs.length > 0) await timeEvaluation(evalRefs, bi, stageSeconds / 2, c);
+      await yieldToEvents();
+    }
     report(4, 0, 'timing a weights read-back');
     const r0 = now();
-    await readWeightsAsync(net.variables);
+    await readWeightsAsync(narrow.net.variables);
     const readSeconds = (now() - r0) / 1000;
-    const trainSamples = samplesOf(size, [a.steady, b.steady]);
-    const evalSamples = samplesOf(size, [evalSmall, evalLarge]);
+    const trainSamples = refs.flatMap((r) => samplesOf(r, r.train));
+    const evalSamples = refs.flatMap((r) => samplesOf(r, r.eval));
     const train = lineOf(trainSamples) as StepLine;
     // Without a timed evaluation step, an evaluation step is taken as a third of a training step (forward only).
-    const evalLine = lineOf(evalSamples) ?? { secondsPerLayer: train.secondsPerLayer / 3, secondsPerMadd: train.secondsPerMadd / 3 };
-    const warmupExtra = Math.max(0, (a.warmup ?? 0) - a.steady) + Math.max(0, (b.warmup ?? 0) - (b.steady ?? 0));
+    const evalLine = lineOf(evalSamples) ?? { secondsPerLayer: train.secondsPerLayer / 3, secondsPerMadd: train.secondsPerMadd / 3,
+      rates: train.rates.map((r) => ({ ...r, secondsPerMadd: r.secondsPerMadd / 3 })) };
+    const warmupExtra = [0, 1].reduce((a, bi) => a + Math.max(0, (narrow.warmup[bi] ?? 0) - (stepOf(narrow, bi) ?? 0)), 0);
     report(5, 0, 'done');
     return {
       backend: opts.backend,
@@ -210,10 +278,10 @@ export async function measureDevice(opts: MeasureOptions): Promise<DeviceCostMod
       // A job builds its network, compiles its first steps and reads its weights back at each epoch's checkpoint.
       jobOverheadSeconds: buildSeconds + warmupExtra + 2 * readSeconds,
       measuredSeconds: (now() - start) / 1000,
-      partial: b.steady === null || evalSmall === null || evalLarge === null,
+      partial: refs.some((r) => r.train.some((t) => t.length === 0) || r.eval.some((t) => t.length === 0)),
       samples: { train: trainSamples, eval: evalSamples },
     };
   } finally {
-    net.dispose();
+    for (const r of refs) r.net.dispose();
   }
 }

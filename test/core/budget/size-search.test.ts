@@ -2,7 +2,7 @@
 // device (a GPU) gets a richer search than a CPU from the same budget, the choice is explained in plain words,
 // and a budget too small for anything still gives the cheapest search, stopped at the budget.
 import { describe, expect, it } from 'vitest';
-import { fitStepLine, singleSampleLine, stepSeconds, type DeviceCostModel } from '../../../src/core/budget/cost-model.ts';
+import { fitStepLine, maddRate, singleSampleLine, stepSeconds, type DeviceCostModel } from '../../../src/core/budget/cost-model.ts';
 import { estimateSearch } from '../../../src/core/budget/estimate.ts';
 import { PLAN_MARGIN, downsampleFor, RUNGS, sizeSearch } from '../../../src/core/budget/size-search.ts';
 import { makePreset } from '../../../src/core/presets.ts';
@@ -11,7 +11,7 @@ import { validateDesc } from '../../../src/core/space/validate-desc.ts';
 
 const mnist = { trainCount: 60_000, testCount: 10_000, numClasses: 10, shape: { height: 28, width: 28, channels: 1 } };
 const model = (backend: string, perLayer: number, perMadd: number, overhead: number): DeviceCostModel => ({
-  backend, train: { secondsPerLayer: perLayer, secondsPerMadd: perMadd }, eval: { secondsPerLayer: perLayer / 3, secondsPerMadd: perMadd / 3 },
+  backend, train: { secondsPerLayer: perLayer, secondsPerMadd: perMadd, rates: [] }, eval: { secondsPerLayer: perLayer / 3, secondsPerMadd: perMadd / 3, rates: [] },
   jobOverheadSeconds: overhead, measuredSeconds: 10, partial: false, samples: { train: [], eval: [] },
 });
 /** A CPU: about 0.3 GFLOP/s of training (cost ∝ MAdd), little dispatch overhead. */
@@ -94,7 +94,7 @@ describe('sizeSearch', () => {
 });
 
 describe('fitStepLine', () => {
-  const size = { madd: 1e6, layers: 50 };
+  const size = { madd: 1e6, layers: 50, activations: 1e5 };
   it('splits two batch sizes into per-layer overhead and per-MAdd cost', () => {
     // 0.1 s overhead (2 ms × 50 layers) + 1e-8 s per MAdd·example.
     const line = fitStepLine([{ size, batch: 4, seconds: 0.1 + 4e-2 }, { size, batch: 16, seconds: 0.1 + 16e-2 }]);
@@ -110,5 +110,36 @@ describe('fitStepLine', () => {
     expect(() => fitStepLine([{ size, batch: 4, seconds: 0.5 }])).toThrow(/two different/);
     const single = singleSampleLine({ size, batch: 4, seconds: 0.2 });
     expect(stepSeconds(single, size, 4)).toBeCloseTo(0.2, 12);
+  });
+
+  // A device whose steps cost 2 ms per layer + (1e-9 s per MAdd + 2e-8 s per activation element) per example.
+  const perExample = (n: { madd: number; activations: number }): number => 1e-9 * n.madd + 2e-8 * n.activations;
+  const timed = (n: typeof size, batch: number): { size: typeof size; batch: number; seconds: number } => ({ size: n, batch, seconds: 0.002 * n.layers + perExample(n) * batch });
+  const narrow = { madd: 0.6e6, layers: 66, activations: 80e3 };
+  const wide = { madd: 5.7e6, layers: 66, activations: 276e3 };
+  const paperSeed = { madd: 10.31e6, layers: 39, activations: 602e3 };
+  const truth = (n: typeof size, batch: number): number => 0.002 * n.layers + perExample(n) * batch;
+
+  it('prices a network between two timed widths at its own rate per MAdd, which one width alone cannot', () => {
+    const line = fitStepLine([timed(narrow, 4), timed(narrow, 16), timed(wide, 4), timed(wide, 16)]);
+    expect(line.rates.map((r) => r.activationsPerMadd)).toEqual([wide.activations / wide.madd, narrow.activations / narrow.madd]);
+    expect(line.secondsPerLayer).toBeCloseTo(0.002, 9);
+    // The paper preset's first seed has activations per MAdd between the two: priced exactly.
+    expect(stepSeconds(line, paperSeed, 128)).toBeCloseTo(truth(paperSeed, 128), 9);
+    expect(maddRate(line, paperSeed)).toBeCloseTo(perExample(paperSeed) / paperSeed.madd, 15);
+    const narrowOnly = fitStepLine([timed(narrow, 4), timed(narrow, 16)]);
+    expect(narrowOnly.rates).toEqual([]);
+    expect(stepSeconds(narrowOnly, paperSeed, 128) / truth(paperSeed, 128)).toBeGreaterThan(1.5);
+  });
+
+  it('never extrapolates past the timed widths, and leaves out a network timed at one batch size', () => {
+    const line = fitStepLine([timed(narrow, 4), timed(narrow, 16), timed(wide, 4), timed(wide, 16)]);
+    const wider = { madd: 50e6, layers: 66, activations: 500e3 };
+    expect(maddRate(line, wider)).toBeCloseTo(perExample(wide) / wide.madd, 15);
+    const narrower = { madd: 0.1e6, layers: 66, activations: 50e3 };
+    expect(maddRate(line, narrower)).toBeCloseTo(perExample(narrow) / narrow.madd, 15);
+    const oneSided = fitStepLine([timed(narrow, 4), timed(narrow, 16), timed(wide, 4)]);
+    expect(oneSided.rates).toEqual([]);
+    expect(oneSided.secondsPerMadd).toBeCloseTo(perExample(narrow) / narrow.madd, 15);
   });
 });

@@ -8,13 +8,13 @@ import { describeEstimate, estimateSearch } from '../../../src/runtime/device/ca
 
 const mnist = { trainCount: 60_000, testCount: 10_000, numClasses: 10, shape: { height: 28, width: 28, channels: 1 } };
 /** One second per step whatever the network (no per-MAdd part), no per-job overhead. */
-const perStep: DeviceCostModel = { backend: 'test', train: { secondsPerLayer: 0, secondsPerMadd: 0 }, eval: { secondsPerLayer: 0, secondsPerMadd: 0 },
+const perStep: DeviceCostModel = { backend: 'test', train: { secondsPerLayer: 0, secondsPerMadd: 0, rates: [] }, eval: { secondsPerLayer: 0, secondsPerMadd: 0, rates: [] },
   jobOverheadSeconds: 0, measuredSeconds: 0, partial: false, samples: { train: [], eval: [] } };
 
 describe('estimateSearch', () => {
   it('counts seeds, grown pairs and their steps for the tiny preset', () => {
     const p = makePreset('tiny', { maxPoolSize: 3 });
-    const m: DeviceCostModel = { ...perStep, train: { secondsPerLayer: 0, secondsPerMadd: 1e-9 }, eval: { secondsPerLayer: 0, secondsPerMadd: 0 } };
+    const m: DeviceCostModel = { ...perStep, train: { secondsPerLayer: 0, secondsPerMadd: 1e-9, rates: [] }, eval: { secondsPerLayer: 0, secondsPerMadd: 0, rates: [] } };
     const e = estimateSearch(p, mnist, m, 1);
     // 2 seeds + 1 grown point; every phase is 1 epoch of 2 steps.
     expect(e.seedJobs).toBe(2);
@@ -39,7 +39,7 @@ describe('estimateSearch', () => {
 
   it('adds the per-layer overhead, the validation steps and the per-job overhead', () => {
     const p = makePreset('tiny', { maxPoolSize: 2 });
-    const m: DeviceCostModel = { ...perStep, train: { secondsPerLayer: 0.001, secondsPerMadd: 0 }, eval: { secondsPerLayer: 0.0005, secondsPerMadd: 0 }, jobOverheadSeconds: 3 };
+    const m: DeviceCostModel = { ...perStep, train: { secondsPerLayer: 0.001, secondsPerMadd: 0, rates: [] }, eval: { secondsPerLayer: 0.0005, secondsPerMadd: 0, rates: [] }, jobOverheadSeconds: 3 };
     const sizes = searchSizes(p, mnist);
     // Each seed job: 2 training steps + validation of the 20 held-out examples (10 % of 20 per class) in batches
     // of 16 (2 steps) + the test pass over the preset's 100 test examples (7 steps), plus 3 s.
@@ -50,7 +50,7 @@ describe('estimateSearch', () => {
   });
 
   it('is capped by maxSeconds', () => {
-    const m: DeviceCostModel = { ...perStep, train: { secondsPerLayer: 0.01, secondsPerMadd: 1e-8 } };
+    const m: DeviceCostModel = { ...perStep, train: { secondsPerLayer: 0.01, secondsPerMadd: 1e-8, rates: [] } };
     const e = estimateSearch(makePreset('standard', { maxSeconds: 600 }), mnist, m, 1);
     expect(e.cappedByMaxSeconds).toBe(true);
     expect(e.seconds).toBe(600);
