@@ -23,6 +23,11 @@ export interface BackendInfo {
    * backend, so cpu was taken), or `asked` (the order given by the caller, e.g. the page's `?backends=`).
    */
   chosenBy: 'default' | 'software-webgpu' | 'asked';
+  /**
+   * Set when the page found this without a trainer worker (`probeBackend`): the backend the trainer will take,
+   * not yet confirmed by one (a worker's own report, once one starts, has no such flag).
+   */
+  probed?: true;
 }
 
 /**

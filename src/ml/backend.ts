@@ -5,10 +5,10 @@
 // and such a browser's WebGL runs on the same software rasterizer. An order asked for explicitly is kept.
 
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_BACKEND_ORDER, describeAdapter, navigatorGpu } from './adapter.ts';
 import { isSoftwareAdapter, type AdapterSummary, type BackendInfo, type BackendName } from './backend-types.ts';
 import { registerFastCpuKernels } from './kernels/cpu/register.ts';
 
-const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 type LostListener = (reason: string) => void;
 const lostListeners = new Set<LostListener>();
 
@@ -16,29 +16,6 @@ const lostListeners = new Set<LostListener>();
 export function onDeviceLost(cb: LostListener): () => void {
   lostListeners.add(cb);
   return () => lostListeners.delete(cb);
-}
-
-interface GpuLike {
-  requestAdapter(): Promise<{ info?: Partial<AdapterSummary>; isFallbackAdapter?: boolean } | null>;
-}
-
-function navigatorGpu(): GpuLike | null {
-  const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
-  return nav?.gpu ?? null;
-}
-
-async function describeAdapter(gpu: GpuLike): Promise<AdapterSummary | null> {
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) return null;
-  const info = adapter.info ?? {};
-  return {
-    vendor: info.vendor ?? '',
-    architecture: info.architecture ?? '',
-    device: info.device ?? '',
-    description: info.description ?? '',
-    // Newer implementations report it on the info object, older ones on the adapter.
-    isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false),
-  };
 }
 
 function watchDevice(): void {
@@ -78,7 +55,7 @@ async function tryWebgpu(skipSoftware: boolean): Promise<{ adapter: AdapterSumma
 export async function selectBackend(prefs?: { order?: BackendName[]; skipSoftwareWebgpu?: boolean }): Promise<BackendInfo> {
   const skipSoftware = prefs?.skipSoftwareWebgpu ?? prefs?.order === undefined;
   const asked = !skipSoftware;
-  const order = prefs?.order ?? DEFAULT_ORDER;
+  const order = prefs?.order ?? DEFAULT_BACKEND_ORDER;
   if (order.length === 0) throw new Error('selectBackend: prefs.order is empty, expected at least one backend');
   let fallbackReason: string | null = order.includes('webgpu') ? null : 'webgpu not in the preferred order';
   let passedOver: AdapterSummary | null = null;

@@ -35,6 +35,7 @@ import { loadComparison } from '../runtime/compare-loader.ts';
 import type { Comparison } from '../core/compare/compare-runs.ts';
 import { acquireRunLock, type RunLock } from '../runtime/run/run-lock.ts';
 import { openRunSignal, type RunSignal } from '../runtime/run/run-signal.ts';
+import { probeBackend } from '../ml/backend-probe.ts';
 
 export interface StartOptions {
   preset: PresetName;
@@ -137,9 +138,24 @@ export class SearchSession {
       createWorker: () => new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' }),
       jobTimeLimitMs: this.jobTimeLimitMs,
       init: this.hooks.backendOrder ? { order: this.hooks.backendOrder } : undefined,
-      onBackend: (info) => (this.backend = info),
+      onBackend: (info) => {
+        this.backend = info;
+        this.backendError = null;
+      },
+      onBackendError: (e) => (this.backendError = describeError(e)),
     });
-    void this.pool.backend().catch((e: unknown) => (this.backendError = describeError(e)));
+    // The trainer worker starts only when a measurement, a search, a final training, a quick check or a model
+    // download needs it (the pool starts one for its first request). Until then the device panel shows the
+    // backend it will take, found in the page without a worker; the worker's own report replaces it.
+    const order = this.hooks.backendOrder ? { order: this.hooks.backendOrder } : undefined;
+    void probeBackend(order).then(
+      (info) => {
+        if (!this.backend) this.backend = info;
+      },
+      (e: unknown) => {
+        if (!this.backend) this.backendError = describeError(e);
+      },
+    );
     this.signal = openRunSignal((runId) => this.heardSaved(runId));
     void requestPersistence().then((p) => (this.persisted = p));
     await this.refresh();
@@ -246,7 +262,8 @@ export class SearchSession {
 
   /**
    * The open run is driven by another tab: say so, re-read it every few seconds, and stop this tab's idle
-   * trainer workers (it trains nothing; a worker starts again when this tab drives a run).
+   * trainer workers, if an earlier job here started one (it trains nothing now; a worker starts again when a
+   * job here needs one).
    */
   private showDrivenElsewhere(runId: string): void {
     this.lockNote = 'This run is open in another tab of this browser, which drives it (its search and final trainings), so it is shown read-only here and refreshed every few seconds. Close it there (or close that tab) to drive it from this tab.';

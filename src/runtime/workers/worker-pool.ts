@@ -17,6 +17,8 @@ export interface PoolOptions {
   /** How long a cancelled job may take to reach its next batch before the worker is terminated. */
   cancelGraceMs?: number;
   onBackend?: (info: BackendInfo) => void;
+  /** Told when a worker could not initialise its backend (its job, if any, fails with the same error). */
+  onBackendError?: (error: unknown) => void;
   init?: WorkerInitOptions;
 }
 
@@ -215,11 +217,17 @@ export class WorkerPool {
       crash(`the trainer worker crashed: ${ev.message || 'unknown error'}`);
     });
     worker.addEventListener('messageerror', () => crash('the trainer worker sent a message that could not be read'));
-    slot.ready = api.init(this.opts.init).then((info) => {
-      this.lastBackend = info;
-      this.opts.onBackend?.(info);
-      return info;
-    });
+    slot.ready = api.init(this.opts.init).then(
+      (info) => {
+        this.lastBackend = info;
+        this.opts.onBackend?.(info);
+        return info;
+      },
+      (e: unknown) => {
+        this.opts.onBackendError?.(e);
+        throw e;
+      },
+    );
     // A failed init surfaces when a job awaits `ready`; keep it from being reported as unhandled meanwhile.
     slot.ready.catch(() => undefined);
     this.slots.push(slot);

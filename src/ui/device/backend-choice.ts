@@ -1,5 +1,6 @@
 // The device panel's words for how the training backend was chosen, and the link that chooses the other one
-// (the page's `?backends=` parameter, read by src/runtime/app-info.ts; the trainer starts with the page).
+// (the page's `?backends=` parameter, read by src/runtime/app-info.ts and followed by the page's look at the
+// device and by the trainer worker once a job starts it).
 import { isSoftwareAdapter, type BackendInfo } from '../../ml/backend-types.ts';
 
 export interface BackendChoice {

@@ -153,12 +153,20 @@ describe('several tabs', () => {
     const b = await s.context.newPage();
     await openRun(b);
     expect(await c.getByTestId('final-row').count()).toBe(0);
+    // The trainer worker starts only when a job needs it: a page that loads, shows its device and opens a run
+    // to view has none; the device panel names the backend it will take.
+    expect(trainers(b)).toBe(0);
+    expect(trainers(c)).toBe(0);
+    expect(await b.getByTestId('backend-name').textContent()).toBe('webgpu');
+    expect(await b.getByTestId('trainer-idle').textContent()).toMatch(/starts when a measurement, a search, a final training/);
     await b.getByTestId('final-width').fill('4');
     await b.getByTestId('final-epochs').fill('2');
     await b.getByTestId('final-start').click();
     await expect.poll(() => b.getByTestId('final-progress').textContent(), { timeout: 120_000 }).toMatch(/batch [1-9]/);
     expect(await b.getByTestId('lock-note').count()).toBe(0);
     expect(await heldRunLocks(b)).toHaveLength(1);
+    expect(trainers(b)).toBe(1);
+    expect(await b.getByTestId('trainer-idle').count()).toBe(0);
 
     // c, never reloaded, lists b's training as soon as b saves it.
     await expect.poll(() => c.getByTestId('final-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('running');
@@ -178,6 +186,7 @@ describe('several tabs', () => {
     expect(await c.getByTestId('final-test-acc').textContent()).toMatch(/% on 100/);
     expect(await c.getByTestId('lock-note').count()).toBe(0);
     expect(await c.getByTestId('follow-note').count()).toBe(0);
+    expect(trainers(c)).toBe(0);
     expect(await checkScreen(c, 'tabs-2-reread-final')).toEqual([]);
     await a.close();
     await b.close();
@@ -200,8 +209,8 @@ describe('several tabs', () => {
     await expect.poll(() => second.getByTestId('run-status').textContent(), { timeout: 60_000 }).toMatch(/Read-only/);
     await expect.poll(() => second.getByTestId('lock-note').textContent()).toMatch(/open in another tab of this browser, which drives it \(its search and final trainings\)/);
     expect(await second.getByTestId('pause-button').count()).toBe(0);
-    // It trains nothing, so it keeps no trainer worker (the one that found the device at page load is stopped).
-    await expect.poll(() => trainers(second), { timeout: 30_000 }).toBe(0);
+    // It trains nothing, so it starts no trainer worker.
+    expect(trainers(second)).toBe(0);
     expect(trainers(first)).toBeGreaterThan(0);
     // Live: the second tab reads what the first one saves (its training clock moves on).
     await expect.poll(() => second.getByTestId('run-status').textContent(), { timeout: 120_000 }).not.toMatch(/search time 0 s/);

@@ -5,7 +5,8 @@
 // only WebGPU adapter is a software fallback (SwiftShader, as here) the app takes the cpu backend by default,
 // whose fast kernels train these small networks faster, says so in the device panel and offers WebGPU; the
 // measurement sizes the search to whichever backend runs. The WebGPU path itself is covered by the other
-// end-to-end tests, which ask for it (`?backends=webgpu`).
+// end-to-end tests, which ask for it (`?backends=webgpu`). The page names the backend before any trainer
+// worker starts; the first one starts for the measurement.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSession, saveLogs, type Session } from '../helpers/browser.ts';
@@ -26,6 +27,7 @@ describe('first run: a time budget on MNIST', () => {
 
   it('is the default choice, measures, explains its sizing, stops at the budget and learns', async () => {
     const { page } = s;
+    const trainers = (): number => page.workers().filter((w) => /trainer/.test(w.url())).length;
     await page.goto('/');
     await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('cpu');
     expect(await page.getByTestId('adapter-info').textContent()).toMatch(/swiftshader/i);
@@ -33,6 +35,9 @@ describe('first run: a time budget on MNIST', () => {
       "Your browser's WebGPU here is a software emulation, slower than the CPU backend, so training runs on the CPU.",
     );
     expect(await page.getByTestId('backend-switch').getAttribute('href')).toBe('?backends=webgpu');
+    // The panel says this before any trainer worker starts: the first starts for the measurement.
+    expect(trainers()).toBe(0);
+    expect(await page.getByTestId('trainer-idle').textContent()).toMatch(/The trainer starts when a measurement/);
     const choice = page.getByTestId('preset-select');
     expect(await choice.inputValue()).toBe('budget:10');
 
@@ -46,6 +51,7 @@ describe('first run: a time budget on MNIST', () => {
     const measured = Date.now();
     await page.getByTestId('calibrate-button').click();
     await page.getByTestId('measure-progress').waitFor({ timeout: 60_000 });
+    await expect.poll(trainers).toBe(1);
     await page.getByTestId('measure-cancel').waitFor({ timeout: 5_000 });
     await page.getByTestId('time-estimate').waitFor({ timeout: 90_000 });
     expect(await page.getByTestId('time-estimate').textContent()).toMatch(/This search takes (about|under)/);

@@ -12,6 +12,8 @@ import { makeJob } from '../../persistence/persistence-fixtures.ts';
 
 const INFO: BackendInfo = { backend: 'cpu', fallbackReason: null, adapter: null, chosenBy: 'default' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** When set, the next fake workers' backend initialisation fails with this message. */
+let initFailure: string | null = null;
 
 /** A Worker stand-in: the trainer API on the far end of a MessageChannel; the job id picks its behaviour. */
 class FakeWorker {
@@ -30,7 +32,10 @@ class FakeWorker {
 
   private api(): TrainerApi {
     return {
-      init: async () => INFO,
+      init: async () => {
+        if (initFailure) throw new Error(initFailure);
+        return INFO;
+      },
       runJob: async (req) => {
         const id = req.job.id;
         await sleep(5);
@@ -104,6 +109,7 @@ function request(jobId: string): WorkerJobRequest {
 const cb = { onProgress: () => undefined, onCheckpoint: async () => undefined };
 
 afterEach(() => {
+  initFailure = null;
   pool?.shutdown();
   pool = null;
   workers.length = 0;
@@ -141,6 +147,22 @@ describe('WorkerPool', () => {
     expect(workers).toHaveLength(2);
     expect((await p.run(request('ok-c'), cb)).result.jobId).toBe('ok-c');
     expect(workers).toHaveLength(3);
+  });
+
+  it('starts no worker until a job or request needs one, and says when a worker cannot initialise its backend', async () => {
+    const reported: BackendInfo[] = [];
+    const failed: string[] = [];
+    const p = makePool({ onBackend: (i) => reported.push(i), onBackendError: (e) => failed.push(String(e)) });
+    expect(p.started).toBe(0);
+    expect(await p.memory()).toEqual([]);
+    initFailure = 'no backend could be initialised';
+    await expect(p.run(request('ok-a'), cb)).rejects.toThrow(/no backend could be initialised/);
+    expect(failed).toEqual([expect.stringMatching(/no backend could be initialised/)]);
+    expect(reported).toEqual([]);
+    p.stopIdle();
+    initFailure = null;
+    expect((await p.run(request('ok-b'), cb)).result.jobId).toBe('ok-b');
+    expect(reported).toEqual([INFO]);
   });
 
   it('resize lets more jobs run at once, and shrinking stops workers above the new size', async () => {
