@@ -36,6 +36,21 @@ describe('measureDevice (cpu)', () => {
     for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1] as number);
   });
 
+  it('times both reference networks at both batch sizes and prices by the interpolated rate when there is time', async () => {
+    // Each clock read costs 20 ms: every stage fits the 30 s limit on any machine, and the run is the same every time.
+    const before = tf.memory().numTensors;
+    const m = await measureDevice({ ...target, maxSeconds: 30, now: slowClock(20) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(m.partial).toBe(false);
+    const sizes = new Set(m.samples.train.map((s) => s.size.madd));
+    expect(sizes.size).toBe(2);
+    expect(m.samples.train.map((s) => s.batch).sort((a, b) => a - b)).toEqual([4, 4, 16, 16]);
+    expect(m.samples.eval).toHaveLength(4);
+    expect(m.train.rates).toHaveLength(2);
+    expect(m.eval.rates).toHaveLength(2);
+    expect(m.measuredSeconds).toBeLessThanOrEqual(30 + 1);
+  });
+
   it('rejects with a cancellation when asked to stop, leaving no tensor behind', async () => {
     const before = tf.memory().numTensors;
     let steps = 0;
