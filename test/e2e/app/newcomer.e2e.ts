@@ -4,7 +4,8 @@
 // tooltips; a one-model search ends with a sentence (no rule names), its curves are named in words and keep
 // their colour after a reload, the log axis has 3 ticks, the model panel speaks in words, its cell drawings
 // fill it with no label over a box, and it closes with Escape; an imported run's model cannot be downloaded or checked and says why; Stop asks first, a stopped run
-// continues, and a run interrupted by a reload reads "interrupted" in the list and the banner.
+// continues, and a run interrupted by a reload reads "interrupted" in the list and the banner, in a runs table that
+// stays inside its panel.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -214,6 +215,12 @@ describe('a newcomer’s first runs', () => {
     expect(await page.getByTestId('resume-banner').textContent()).toMatch(/was interrupted/);
     await expect.poll(() => page.getByTestId('run-row').filter({ hasText: 'interrupted' }).count()).toBe(1);
     expect(await page.getByTestId('runs-table').textContent()).not.toMatch(/running/);
+    // The runs table (a long name, three buttons a row) stays inside its panel's padding, buttons included.
+    const overhang = await page.getByTestId('runs-table').evaluate((t) => {
+      const panel = t.closest('section') as HTMLElement;
+      return t.getBoundingClientRect().right - (panel.getBoundingClientRect().right - parseFloat(getComputedStyle(panel).paddingRight));
+    });
+    expect(overhang).toBeLessThanOrEqual(0.5);
     expect(await checkScreen(page, 'newcomer-6-interrupted')).toEqual([]);
     await page.getByTestId('resume-run').click({ timeout: 180_000 });
     // Running again (that a continued run trains to its stop rule is shown in test/runtime/run/run-durability.test.ts).
