@@ -33,9 +33,13 @@ const CSV_COLUMNS = [
   'created_at',
 ] as const;
 
-/** RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled. */
+/**
+ * RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled. A number is written
+ * with at most 12 significant digits, so that floating-point noise such as 1 − 0.69 = 0.31000000000000005
+ * reads 0.31 in a spreadsheet (an error measured on at most millions of examples needs far fewer digits).
+ */
 export function csvField(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value);
+  const text = value === null ? '' : typeof value === 'number' && Number.isFinite(value) ? String(Number(value.toPrecision(12))) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -146,6 +146,15 @@ describe('CSV', () => {
     expect(csvField(0.25)).toBe('0.25');
   });
 
+  it('writes numbers without floating-point noise, keeping integers and 12 significant digits', () => {
+    expect(1 - 0.69).toBe(0.31000000000000005);
+    expect(csvField(1 - 0.69)).toBe('0.31');
+    expect(csvField(0.1 + 0.2)).toBe('0.3');
+    expect(csvField(169190)).toBe('169190');
+    expect(csvField(0.123456789012345)).toBe('0.123456789012');
+    expect(csvField(1e-7)).toBe('1e-7');
+  });
+
   it('writes one row per point with hull and band flags', () => {
     const odd = makePoint('x,"1"', 50, 0.5, { parentId: null });
     const csv = poolToCsv([odd, ...pool], { hull: ['x,"1"'], epsBand: ['x,"1"', 'e'] });
