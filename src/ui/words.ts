@@ -34,7 +34,8 @@ export function pointName(id: string): string {
 
 /**
  * A job's plain name for legends and tables: "seed 3 (2 cells, 1 reduction)" for a seed (3 = its job number),
- * "child of #4 (search phase)" and "child of #4" for the two jobs that grow pool point #4, "final model of #4".
+ * "child of #4 (job 6, search phase)" and "child of #4 (job 7)" for the two jobs that grow pool point #4 (the job
+ * number tells apart the several children a model can have), "final model of #4".
  */
 export function jobName(job: { id: string; kind: JobKind; macro: Macro; parentPointId: string | null }): string {
   const parent = job.parentPointId ? pointName(job.parentPointId) : '?';
@@ -42,9 +43,9 @@ export function jobName(job: { id: string; kind: JobKind; macro: Macro; parentPo
     case 'seed_train':
       return `seed ${idNumber(job.id) ?? job.id} (${plural(job.macro.cells, 'cell')}, ${plural(job.macro.reductions, 'reduction')})`;
     case 'search':
-      return `child of ${parent} (search phase)`;
+      return `child of ${parent} (job ${idNumber(job.id) ?? job.id}, search phase)`;
     case 'post_train':
-      return `child of ${parent}`;
+      return `child of ${parent} (job ${idNumber(job.id) ?? job.id})`;
     case 'final_train':
       return `final model of ${parent}`;
   }

@@ -52,8 +52,12 @@ describe('plain words', () => {
     expect(pointName('run-mx1yuywp-f0002')).toBe('final 2');
     const macro = { cells: 2, reductions: 1, nodes: 1 };
     expect(jobName({ id: 'run-x-j0003', kind: 'seed_train', macro, parentPointId: null })).toBe('seed 3 (2 cells, 1 reduction)');
-    expect(jobName({ id: 'run-x-j0007', kind: 'post_train', macro, parentPointId: 'run-x-p0004' })).toBe('child of #4');
-    expect(jobName({ id: 'run-x-j0006', kind: 'search', macro, parentPointId: 'run-x-p0004' })).toBe('child of #4 (search phase)');
+    expect(jobName({ id: 'run-x-j0007', kind: 'post_train', macro, parentPointId: 'run-x-p0004' })).toBe('child of #4 (job 7)');
+    expect(jobName({ id: 'run-x-j0006', kind: 'search', macro, parentPointId: 'run-x-p0004' })).toBe('child of #4 (job 6, search phase)');
+    // Two children of one model (Petridish may grow a model more than once) have different names.
+    expect(jobName({ id: 'run-x-j0013', kind: 'post_train', macro, parentPointId: 'run-x-p0004' })).not.toBe(
+      jobName({ id: 'run-x-j0007', kind: 'post_train', macro, parentPointId: 'run-x-p0004' }),
+    );
     expect(cutoutWords(0)).toBe('no cutout');
     expect(cutoutWords(16)).toBe('cutout 16 px');
   });

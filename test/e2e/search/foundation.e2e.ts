@@ -90,7 +90,7 @@ describe('foundation: one tiny search end to end', () => {
       const colours = await chart.locator('.u-legend .u-series .u-marker').evaluateAll((els) => els.map((e) => getComputedStyle(e).borderColor));
       return names.map((n, i) => `${n} | ${colours[i] ?? '?'}`);
     };
-    const SEARCH = /^child of #\d+ \(search phase\) \| rgb/;
+    const SEARCH = /^child of #\d+ \(job \d+, search phase\) \| rgb/;
     await expect.poll(legend).toContainEqual(expect.stringMatching(SEARCH));
     const curvesBefore = await legend();
     await page.reload();
