@@ -100,6 +100,26 @@ export function finishWords(reason: string): string {
 }
 
 /**
+ * A job's status as the jobs table shows it. Only the end of a search cancels a job (a pause sends running jobs
+ * back to the queue; `continue` queues the cancelled ones again), so a cancelled job's reason is the run's stored
+ * finish reason: "stopped: the time budget ended" rather than a bare "cancelled" that reads like an error.
+ * Other statuses are shown as they are.
+ */
+export function jobStatusWords(status: string, finishReason: string | null): string {
+  if (status !== 'cancelled') return status;
+  const rule = /^([a-zA-Z]+):/.exec(finishReason ?? '')?.[1];
+  const why: Record<string, string> = {
+    maxSeconds: 'the time budget ended',
+    maxPoolSize: 'the run reached its model limit',
+    maxMadd: 'a model went over the cost limit',
+    stop: 'you stopped the run',
+    tooManyFailures: 'too many trainings in a row failed',
+    noJobs: 'nothing was left to train',
+  };
+  return `stopped: ${(rule && why[rule]) ?? 'the search ended'}`;
+}
+
+/**
  * A stored run's status as the start screen shows it, in the runs list and the resume banner alike. The start
  * screen shows only when no run is open, so a run stored as running was interrupted (the page went away
  * while it ran); a paused one was paused (closing a run pauses it).

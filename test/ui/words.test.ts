@@ -2,7 +2,7 @@
 // stored run's status, with no rule or field name of the code left in them.
 import { describe, expect, it } from 'vitest';
 import { stopReason } from '../../src/core/scheduler/stop-rules.ts';
-import { cutoutWords, finishWords, jobName, macroWords, modelCount, pointName, runStateWords, storedStatusWord, strategyWords } from '../../src/ui/words.ts';
+import { cutoutWords, finishWords, jobName, jobStatusWords, macroWords, modelCount, pointName, runStateWords, storedStatusWord, strategyWords } from '../../src/ui/words.ts';
 
 describe('plain words', () => {
   it('turns every stored stop reason into a sentence without the rule name', () => {
@@ -66,5 +66,16 @@ describe('plain words', () => {
     expect(storedStatusWord('running')).toBe('interrupted');
     expect(storedStatusWord('paused')).toBe('paused');
     expect(storedStatusWord('finished')).toBe('finished');
+  });
+
+  it("says why a cancelled job stopped, from the run's stored end reason", () => {
+    const byTime = stopReason({ maxMadd: null, maxPoolSize: null, maxSeconds: 89 }, [], 90) ?? '';
+    expect(jobStatusWords('cancelled', byTime)).toBe('stopped: the time budget ended');
+    expect(jobStatusWords('cancelled', 'stop: stopped by the user')).toBe('stopped: you stopped the run');
+    expect(jobStatusWords('cancelled', 'maxPoolSize: the pool has 4 points ≥ 4')).toBe('stopped: the run reached its model limit');
+    expect(jobStatusWords('cancelled', 'tooManyFailures: 3 jobs in a row failed; the last (x): oom')).toBe('stopped: too many trainings in a row failed');
+    expect(jobStatusWords('cancelled', null)).toBe('stopped: the search ended');
+    expect(jobStatusWords('cancelled', 'someRule: a detail')).toBe('stopped: the search ended');
+    for (const s of ['done', 'running', 'queued', 'failed']) expect(jobStatusWords(s, byTime)).toBe(s);
   });
 });
