@@ -114,10 +114,18 @@ export function modelReadme(info: ModelZipInfo, format: ExportedModel['format'])
   ].join('\n');
 }
 
+/**
+ * The README's file name in the zip of `format`: one name per format, so that both downloads of a model
+ * unzipped into one folder keep both READMEs (a shared "README.txt" would overwrite the other).
+ */
+export function readmeName(format: ExportedModel['format']): string {
+  return format === 'onnx' ? 'README-onnx.txt' : 'README-tfjs.txt';
+}
+
 export function buildModelZip(model: ExportedModel, info: ModelZipInfo): Uint8Array<ArrayBuffer> {
   const files: Record<string, Uint8Array> = model.format === 'onnx'
     ? { 'model.onnx': new Uint8Array(model.onnx) }
     : { 'model.json': strToU8(model.modelJson), 'weights.bin': new Uint8Array(model.weightsBin) };
   // A copy typed over a plain ArrayBuffer, as Blob parts must be.
-  return new Uint8Array(zipSync({ ...files, 'README.txt': strToU8(modelReadme(info, model.format)) }));
+  return new Uint8Array(zipSync({ ...files, [readmeName(model.format)]: strToU8(modelReadme(info, model.format)) }));
 }

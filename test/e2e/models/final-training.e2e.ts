@@ -102,7 +102,7 @@ async function finalTraining(page: Page): Promise<void> {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('final-download').click()]);
     const files = unzipSync(new Uint8Array(readFileSync(await download.path())));
-    expect(Object.keys(files).sort()).toEqual(['README.txt', 'model.json', 'weights.bin']);
+    expect(Object.keys(files).sort()).toEqual(['README-tfjs.txt', 'model.json', 'weights.bin']);
     const model = JSON.parse(new TextDecoder().decode(files['model.json'])) as { modelTopology: unknown; weightsManifest: { weights: { name: string }[] }[] };
     const names = model.weightsManifest.flatMap((m) => m.weights.map((w) => w.name));
     expect(names.length).toBeGreaterThan(0);

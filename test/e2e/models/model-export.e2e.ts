@@ -55,8 +55,8 @@ describe('model panel: export as a standard TF.js layers model', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), panel.getByTestId('download-model').click()]);
     const files = unzipSync(new Uint8Array(readFileSync(await download.path())));
-    expect(Object.keys(files).sort()).toEqual(['README.txt', 'model.json', 'weights.bin']);
-    const readme = strFromU8(files['README.txt'] as Uint8Array);
+    expect(Object.keys(files).sort()).toEqual(['README-tfjs.txt', 'model.json', 'weights.bin']);
+    const readme = strFromU8(files['README-tfjs.txt'] as Uint8Array);
     expect(readme).toContain('RAW pixel values 0-255');
     expect(readme).toContain('tf.loadLayersModel');
 
@@ -87,8 +87,8 @@ describe('model panel: export as a standard TF.js layers model', () => {
     const [onnxDownload] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), panel.getByTestId('download-onnx').click()]);
     expect(onnxDownload.suggestedFilename()).toMatch(/-onnx\.zip$/);
     const onnxFiles = unzipSync(new Uint8Array(readFileSync(await onnxDownload.path())));
-    expect(Object.keys(onnxFiles).sort()).toEqual(['README.txt', 'model.onnx']);
-    expect(strFromU8(onnxFiles['README.txt'] as Uint8Array)).toMatch(/InferenceSession[\s\S]*onnxruntime/);
+    expect(Object.keys(onnxFiles).sort()).toEqual(['README-onnx.txt', 'model.onnx']);
+    expect(strFromU8(onnxFiles['README-onnx.txt'] as Uint8Array)).toMatch(/InferenceSession[\s\S]*onnxruntime/);
     ort.env.wasm.numThreads = 1;
     const session = await ort.InferenceSession.create(onnxFiles['model.onnx'] as Uint8Array);
     const out = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(pixels), [app.length, side, side, 1]) });

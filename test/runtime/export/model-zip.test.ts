@@ -14,15 +14,15 @@ const info: ModelZipInfo = {
 };
 
 describe('model zip', () => {
-  it('holds model.json, weights.bin and README.txt for TF.js, model.onnx and README.txt for ONNX', () => {
+  it('holds model.json, weights.bin and README-tfjs.txt for TF.js, model.onnx and README-onnx.txt for ONNX, so both unzip into one folder', () => {
     const tfjs = unzipSync(buildModelZip({ format: 'tfjs', modelJson: '{"a":1}', weightsBin: new Float32Array([1, 2]).buffer }, info));
-    expect(Object.keys(tfjs).sort()).toEqual(['README.txt', 'model.json', 'weights.bin']);
+    expect(Object.keys(tfjs).sort()).toEqual(['README-tfjs.txt', 'model.json', 'weights.bin']);
     expect(strFromU8(tfjs['model.json']!)).toBe('{"a":1}');
     expect([...new Float32Array(tfjs['weights.bin']!.slice().buffer)]).toEqual([1, 2]);
     const onnx = unzipSync(buildModelZip({ format: 'onnx', onnx: new Uint8Array([8, 7, 6]).buffer }, info));
-    expect(Object.keys(onnx).sort()).toEqual(['README.txt', 'model.onnx']);
+    expect(Object.keys(onnx).sort()).toEqual(['README-onnx.txt', 'model.onnx']);
     expect([...onnx['model.onnx']!]).toEqual([8, 7, 6]);
-    expect(strFromU8(onnx['README.txt']!)).toContain('ONNX (opset 13)');
+    expect(strFromU8(onnx['README-onnx.txt']!)).toContain('ONNX (opset 13)');
   });
 
   it('the project README says the downloads are zips to unzip first and names every file in them', () => {
