@@ -117,3 +117,11 @@ export function tickLabels(ticks: readonly number[]): string[] {
   while (decimals < 12 && ticks.some((t) => Math.abs(Number(t.toFixed(decimals)) - t) > Math.abs(t) * 1e-12)) decimals++;
   return ticks.map((t) => t.toFixed(decimals).replace(/^-(0\.?0*)$/, '$1'));
 }
+
+/**
+ * Percent labels of linear ticks given as fractions (0.905 → "90.5%"), all with the fewest decimals that write
+ * every tick exactly, so that ticks 0.5 points apart never read the same ("90.0%", "90.5%", "91.0%").
+ */
+export function percentTickLabels(ticks: readonly number[]): string[] {
+  return tickLabels(ticks.map((t) => Number((t * 100).toPrecision(12)))).map((l) => `${l}%`);
+}

@@ -60,13 +60,20 @@ export function describeViolations(violations: readonly AxeViolation[]): string[
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}`);
 }
 
+/** A line when the frontier plot's validation-error tick labels repeat (two ticks that read the same mislead). */
+async function repeatedTickLabels(page: Page): Promise<string[]> {
+  const labels = await page.locator('[data-testid="pareto-plot"] [data-testid="y-tick"]').allTextContents();
+  return new Set(labels).size === labels.length ? [] : [`frontier plot: validation-error tick labels repeat: ${labels.join(', ')}`];
+}
+
 /**
- * The screen check: screenshot + axe scan, findings written to artifacts/screenshots/NAME.axe.json. Returns
- * the serious and critical violations described (empty when the screen passes); callers expect it to be [].
+ * The screen check: screenshot + axe scan, findings written to artifacts/screenshots/NAME.axe.json, and the
+ * frontier plot's tick labels checked for repeats. Returns the serious and critical violations and repeated
+ * labels described (empty when the screen passes); callers expect it to be [].
  */
 export async function checkScreen(page: Page, name: string): Promise<string[]> {
   await screenshot(page, name);
   const violations = await axeScan(page);
   writeFileSync(join(SCREENSHOT_DIR, `${name}.axe.json`), JSON.stringify({ screen: name, url: page.url(), violations }, null, 2));
-  return describeViolations(violations);
+  return [...describeViolations(violations), ...(await repeatedTickLabels(page))];
 }

@@ -1,7 +1,7 @@
 // The log-scale axis of the frontier: at least 3 labelled ticks inside any range of a factor of 2 or more,
 // with distinct labels, at round values.
 import { describe, expect, it } from 'vitest';
-import { logScale, logTicks } from '../../../src/ui/charts/plot-scale.ts';
+import { linearScale, logScale, logTicks, padded, percentTickLabels } from '../../../src/ui/charts/plot-scale.ts';
 import { formatCount } from '../../../src/ui/format.ts';
 
 describe('log scale ticks', () => {
@@ -28,5 +28,21 @@ describe('log scale ticks', () => {
     expect(s(1e6)).toBeCloseTo(0);
     expect(s(2e6)).toBeCloseTo(100);
     expect(s.ticks.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+// The frontier's validation-error axis: fractions shown in percent. Errors of 90 % and 92 % gave ticks half a
+// point apart that read "92%, 92%, 91%, 91%, 90%".
+describe('percent labels of the frontier axis', () => {
+  it('never writes two ticks the same, and writes no more decimals than the ticks need', () => {
+    const pairs: [number, number][] = [[0.9, 0.92], [0.9, 0.9], [0.02, 0.031], [0.1, 0.6], [0.0012, 0.0019], [0, 1], [0.249, 0.251]];
+    for (const [lo, hi] of pairs) {
+      const ticks = linearScale(padded(lo, hi), [0, 100]).ticks;
+      const labels = percentTickLabels(ticks);
+      expect(new Set(labels).size, `${lo}..${hi}: ${labels.join(' ')}`).toBe(labels.length);
+      for (const l of labels) expect(l).toMatch(/^-?\d+(\.\d+)?%$/);
+    }
+    expect(percentTickLabels([0.9, 0.905, 0.91])).toEqual(['90.0%', '90.5%', '91.0%']);
+    expect(percentTickLabels([0, 0.2, 0.4])).toEqual(['0%', '20%', '40%']);
   });
 });
