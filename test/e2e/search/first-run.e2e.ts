@@ -56,9 +56,14 @@ describe('first run: a time budget on MNIST', () => {
     await page.getByTestId('time-estimate').waitFor({ timeout: 90_000 });
     expect(await page.getByTestId('time-estimate').textContent()).toMatch(/This search takes (about|under)/);
     expect((Date.now() - measured) / 1000).toBeLessThan(60);
-    // Every preset is priced by the same measurement.
+    // Every preset is priced by the same measurement, which the page names instead of offering a measure
+    // button it could not use again (no disabled button is left on screen).
+    expect(await page.getByTestId('measured-note').textContent()).toMatch(/^Measured on this device \(\d+ s\)\.$/);
+    expect(await page.getByTestId('calibrate-button').count()).toBe(0);
     await choice.selectOption('standard');
     expect(await page.getByTestId('time-estimate').textContent()).toMatch(/This search takes/);
+    expect(await page.getByTestId('measured-note').textContent()).toMatch(/^Measured on this device \(\d+ s\)\.$/);
+    expect(await page.getByTestId('calibrate-button').count()).toBe(0);
 
     // The default first run: a time budget, sized with the measurement already taken.
     await choice.selectOption('budget:custom');
