@@ -131,9 +131,33 @@ export function estimateSearch(preset: SearchPreset, d: DatasetCounts, m: Device
   };
 }
 
-/** "about 3 min", "about 2.5 h", "under a minute". */
+const DAY_SECONDS = 86_400;
+/** A year of 365 days, in seconds: an estimate this coarse needs no leap days. */
+const YEAR_SECONDS = 365 * DAY_SECONDS;
+
+/**
+ * Seconds in words: "under a minute", "about 3 min", "about 2.5 h" (below 2 days), "about 12 days" (below 2
+ * years), "about 7 years" (2 years or more, where a count of days would be an unreadable number).
+ */
 export function describeDuration(s: number): string {
-  return s < 60 ? 'under a minute' : s < 5400 ? `about ${Math.round(s / 60)} min` : s < 172_800 ? `about ${(s / 3600).toFixed(1)} h` : `about ${Math.round(s / 86_400)} days`;
+  if (s < 60) return 'under a minute';
+  if (s < 5400) return `about ${Math.round(s / 60)} min`;
+  if (s < 2 * DAY_SECONDS) return `about ${(s / 3600).toFixed(1)} h`;
+  if (s < 2 * YEAR_SECONDS) return `about ${Math.round(s / DAY_SECONDS)} days`;
+  return `about ${Math.round(s / YEAR_SECONDS)} years`;
+}
+
+/** Beyond this many seconds (a week), a search outlasts what a browser tab can be expected to stay open. */
+export const TAB_LIFETIME_SECONDS = 7 * DAY_SECONDS;
+
+/**
+ * A plain warning for an estimated search of `seconds` (wall seconds) longer than TAB_LIFETIME_SECONDS, else
+ * null.
+ */
+export function tooLongWarning(seconds: number): string | null {
+  return seconds > TAB_LIFETIME_SECONDS
+    ? 'That is far longer than a browser tab can be expected to stay open: choose a smaller preset or a time budget.'
+    : null;
 }
 
 export function describeEstimate(e: SearchEstimate): string {

@@ -60,6 +60,13 @@ describe('first run: a time budget on MNIST', () => {
     // button it could not use again (no disabled button is left on screen).
     expect(await page.getByTestId('measured-note').textContent()).toMatch(/^Measured on this device \(\d+ s\)\.$/);
     expect(await page.getByTestId('calibrate-button').count()).toBe(0);
+    expect(await page.getByTestId('estimate-warning').count()).toBe(0);
+    // The paper's numbers take far longer than a tab stays open on this device: the page says so next to the estimate.
+    await choice.selectOption('paper');
+    expect(await page.getByTestId('time-estimate').textContent()).toMatch(/This search takes about \d+ (days|years) here/);
+    expect(await page.getByTestId('estimate-warning').textContent()).toBe(
+      'That is far longer than a browser tab can be expected to stay open: choose a smaller preset or a time budget.',
+    );
     await choice.selectOption('standard');
     expect(await page.getByTestId('time-estimate').textContent()).toMatch(/This search takes/);
     expect(await page.getByTestId('measured-note').textContent()).toMatch(/^Measured on this device \(\d+ s\)\.$/);
