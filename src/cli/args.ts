@@ -45,7 +45,7 @@ const PRESETS_LIST: readonly PresetName[] = ['tiny', 'standard', 'paper', 'ecv20
 export const USAGE = `usage: npm run search -- --out run.json [options]
   --dataset mnist|<path>     MNIST (default) or a folder / file of IDX or CIFAR binary files
   --preset ${PRESETS_LIST.join('|')}   search preset (default tiny)
-                             tiny is a smoke test: it checks in a few minutes that the whole search works;
+                             tiny is a smoke test: it checks in a minute or two that the whole search works;
                              its models train 2 batches per phase and are not expected to learn (validation
                              errors of 80–100 % are normal). For models that learn use --minutes N
   --minutes N                a time budget instead of a preset: measures this device (≤ 30 s) and sizes

@@ -39,7 +39,7 @@ function percent(v: number): string {
 }
 
 /** Said when the tiny preset (the default) runs, so that errors near chance are not read as a broken search. */
-export const TINY_NOTE = 'preset tiny: a smoke test that checks the whole search works in a few minutes; its models train 2 batches '
+export const TINY_NOTE = 'preset tiny: a smoke test that checks the whole search works in a minute or two; its models train 2 batches '
   + 'per phase and are not expected to learn (validation errors of 80–100 % are normal). For models that learn use --minutes N';
 
 /** The exit status of a search that ran: 0 with at least one model, EXIT_EMPTY_POOL when it trained none. */

@@ -63,7 +63,7 @@ const STANDARD: SearchPreset = {
   testExamples: 2000,
 };
 
-/** A few minutes on a CPU: two 3-cell seeds (1 and 2 nodes), 2 batches of 16 per epoch, 4 pool points. */
+/** A minute or two on a CPU: two 3-cell seeds (1 and 2 nodes), 2 batches of 16 per epoch, 4 pool points. */
 const TINY_RECIPE: Partial<PhaseRecipe> = { epochs: 1, batchSize: 16, maxBatchesPerEpoch: 2, maxValExamples: 64 };
 const TINY: SearchPreset = {
   ...PAPER,

@@ -60,7 +60,7 @@ describe('parseCliArgs', () => {
     expect(out).toContain('usage: npm run search');
     for (const name of Object.keys(PRESETS)) expect(out).toContain(name);
     // A newcomer reads tiny's errors near chance as broken unless told it is a smoke test.
-    expect(out.replace(/\s+/g, ' ')).toContain('tiny is a smoke test: it checks in a few minutes that the whole search works; '
+    expect(out.replace(/\s+/g, ' ')).toContain('tiny is a smoke test: it checks in a minute or two that the whole search works; '
       + 'its models train 2 batches per phase and are not expected to learn');
   });
 

@@ -46,7 +46,7 @@ describe('first run: a time budget on MNIST', () => {
     // tiny's models stay near chance: the choice and its help say in plain words that it is only a smoke test.
     expect(await choice.locator('option:checked').textContent()).toBe('preset: tiny (a smoke test, its models do not learn)');
     expect(await page.getByTestId('size-help').textContent()).toMatch(
-      /^A smoke test: it checks in a few minutes, even without a GPU, that the whole search works.* so they are not expected to learn: validation errors of 80–100 % are normal\./,
+      /^A smoke test: it checks in a minute or two, even without a GPU, that the whole search works.* so they are not expected to learn: validation errors of 80–100 % are normal\./,
     );
     const measured = Date.now();
     await page.getByTestId('calibrate-button').click();
