@@ -35,6 +35,8 @@ describe('first run: a time budget on MNIST', () => {
       "Your browser's WebGPU here is a software emulation, slower than the CPU backend, so training runs on the CPU.",
     );
     expect(await page.getByTestId('backend-switch').getAttribute('href')).toBe('?backends=webgpu');
+    // Training runs on the CPU here, so the page's subtitle does not promise a GPU.
+    expect(await page.locator('header .tag').textContent()).toMatch(/on your own device \(its GPU where there is one\)/);
     // The panel says this before any trainer worker starts: the first starts for the measurement.
     expect(trainers()).toBe(0);
     expect(await page.getByTestId('trainer-idle').textContent()).toMatch(/The trainer starts when a measurement/);
