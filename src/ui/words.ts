@@ -63,7 +63,8 @@ export function cutoutWords(px: number): string {
 export function runStateWords(status: string, finishReason: string | null, fault: boolean): string {
   // An imported run's scheduler state is a closed snapshot ("finished"); what matters is that it was imported.
   const word = fault ? 'paused (not saved)' : finishReason?.startsWith('imported') ? 'imported' : status;
-  return `${word}${finishReason ? ` — ${finishWords(finishReason)}` : ''}`;
+  // finishWords gives whole sentences, capitalised: a full stop ends the state word before them.
+  return `${word}${finishReason ? `. ${finishWords(finishReason)}` : ''}`;
 }
 
 /**

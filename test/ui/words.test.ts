@@ -24,17 +24,20 @@ describe('plain words', () => {
 
   it('opens the run screen\'s status line with the state and why the run ended in words, never the stored reason', () => {
     const reason = 'maxPoolSize: the pool has 4 points ≥ 4';
-    expect(runStateWords('finished', reason, false)).toBe('finished — It reached its limit of 4 models.');
-    expect(runStateWords('stopped', 'stop: stopped by the user', false)).toBe('stopped — You stopped it.');
+    expect(runStateWords('finished', reason, false)).toBe('finished. It reached its limit of 4 models.');
+    expect(runStateWords('stopped', 'stop: stopped by the user', false)).toBe('stopped. You stopped it.');
     expect(runStateWords('running', null, false)).toBe('running');
+    // The reason is whole sentences: a full stop ends the state word, never a dash before a capital.
+    expect(runStateWords('finished', 'maxSeconds: the search ran 90 s ≥ 89 s', false)).toBe('finished. It used its 1 min 29 s of search time (it ran 1 min 30 s).');
+    expect(runStateWords('finished', reason, false)).not.toMatch(/— [A-Z]/);
     expect(runStateWords('running', null, true)).toBe('paused (not saved)');
     expect(runStateWords('finished', reason, false)).not.toContain('maxPoolSize');
     // A run exported midway and imported: not called finished.
     expect(runStateWords('finished', 'imported: running', false)).toBe(
-      'imported — Imported from a file exported while the run was still running (with the models trained until then); it holds no trained weights.',
+      'imported. Imported from a file exported while the run was still running (with the models trained until then); it holds no trained weights.',
     );
-    expect(runStateWords('finished', 'imported: finished', false)).toBe('imported — Imported from a file exported after the run finished; it holds no trained weights.');
-    expect(runStateWords('finished', 'imported', false)).toMatch(/^imported — Imported from a file;/);
+    expect(runStateWords('finished', 'imported: finished', false)).toBe('imported. Imported from a file exported after the run finished; it holds no trained weights.');
+    expect(runStateWords('finished', 'imported', false)).toMatch(/^imported. Imported from a file;/);
   });
 
   it('counts models in the singular and plural, and names strategies', () => {

@@ -88,7 +88,7 @@ describe('a newcomer’s first runs', () => {
     await startTiny(page);
     // The guide says what the plot shows, where the plot is first seen.
     expect(await page.getByTestId('plot-guide').textContent()).toMatch(/Each dot is a trained model: lower is better .*further left is cheaper .*The line is the frontier/);
-    await expect.poll(() => status(page), { timeout: 600_000, interval: 1000 }).toMatch(/finished — It reached its limit of 1 model\./);
+    await expect.poll(() => status(page), { timeout: 600_000, interval: 1000 }).toMatch(/finished\. It reached its limit of 1 model\./);
     expect(await page.locator('section[aria-label="Run"]').textContent()).not.toMatch(INTERNAL);
 
     // The search's terms explain themselves on focus (and hover).
@@ -178,7 +178,7 @@ describe('a newcomer’s first runs', () => {
     await page.getByTestId('close-run').click();
     await page.getByTestId('import-input').setInputFiles({ name: 'frontier.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
     await expect.poll(() => status(page)).toMatch(/Read-only/);
-    expect(await status(page)).toMatch(/imported — Imported from a file exported after the run finished/);
+    expect(await status(page)).toMatch(/imported\. Imported from a file exported after the run finished/);
     // No progress bar or training time for a file's run, and the jobs panel says why it is empty.
     expect(await status(page)).not.toMatch(/search time|running/);
     expect(await page.getByTestId('stop-progress').count()).toBe(0);
@@ -204,7 +204,7 @@ describe('a newcomer’s first runs', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('stop-confirm-yes');
     expect(await checkScreen(page, 'newcomer-5-stop-confirm')).toEqual([]);
     await page.getByTestId('stop-confirm-yes').click();
-    await expect.poll(() => status(page), { timeout: 180_000, interval: 1000 }).toMatch(/^\s*stopped — You stopped it\./);
+    await expect.poll(() => status(page), { timeout: 180_000, interval: 1000 }).toMatch(/^\s*stopped\. You stopped it\./);
     expect(await page.getByTestId('pool-point').count()).toBe(0);
 
     // Continue takes it up again; a reload while it runs interrupts it.

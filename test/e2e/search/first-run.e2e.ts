@@ -101,7 +101,7 @@ describe('first run: a time budget on MNIST', () => {
     expect(best, `best validation error of ${json.points.length} models`).toBeLessThanOrEqual(0.5);
     // The run ends because of its budget (the page cancels the job still running then), not another stop rule.
     // How long that took on the wall clock depends on the machine's speed and load, so it is logged, not asserted.
-    expect(await page.getByTestId('run-status').textContent()).toMatch(/It used its .* of search time/);
+    expect(await page.getByTestId('run-status').textContent()).toMatch(/finished\. It used its .* of search time/);
     console.log(`first run: ${seconds.toFixed(0)} s from Start to "finished" for a ${BUDGET_MINUTES}-minute budget`);
     expect(s.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });

@@ -40,7 +40,7 @@ describe('an imported run', () => {
     expect(v.run.name).toBe('first run (imported)');
     expect(v.state.pool.map((p) => [p.id, p.parentId])).toEqual([['import-1-p1', null], ['import-1-p2', 'import-1-p1']]);
     expect(v.state.pool.every((p) => p.weightsKey === '')).toBe(true);
-    expect(status).toBe('imported — Imported from a file exported while the run was still running (with the models trained until then); it holds no trained weights.');
+    expect(status).toBe('imported. Imported from a file exported while the run was still running (with the models trained until then); it holds no trained weights.');
     expect(status).not.toMatch(/^finished/);
     // Two of the preset's four models: a live run would show 50 %; an imported one measures nothing.
     expect(v.run.preset.maxPoolSize).toBe(4);
@@ -52,9 +52,9 @@ describe('an imported run', () => {
   });
 
   it('exported after it was paused, stopped or finished: says which', async () => {
-    expect((await importAndOpen('paused')).status).toMatch(/^imported — Imported from a file exported while the run was paused/);
-    expect((await importAndOpen('stopped')).status).toMatch(/^imported — Imported from a file exported after the run was stopped;/);
-    expect((await importAndOpen('finished')).status).toMatch(/^imported — Imported from a file exported after the run finished;/);
+    expect((await importAndOpen('paused')).status).toMatch(/^imported. Imported from a file exported while the run was paused/);
+    expect((await importAndOpen('stopped')).status).toMatch(/^imported. Imported from a file exported after the run was stopped;/);
+    expect((await importAndOpen('finished')).status).toMatch(/^imported. Imported from a file exported after the run finished;/);
   });
 
   it('a run of this browser with no job yet says its seeds are about to start', () => {
