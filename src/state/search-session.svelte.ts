@@ -48,6 +48,8 @@ export interface StartOptions {
   overrides?: PresetOverrides;
   /** What a time budget's sizing chose and why, shown on the run screen. */
   sizing?: string;
+  /** The time budget the user asked for (seconds), for a run sized to a time budget; kept in the run record. */
+  budgetSeconds?: number;
 }
 
 export class SearchSession {
@@ -197,7 +199,8 @@ export class SearchSession {
         workers: opts.workers,
         budgetMadd: opts.budgetMadd,
       };
-      const run = { id, name: opts.name ?? `${dataset.name} · ${opts.preset} · ${new Date().toLocaleString()}`, strategy: opts.strategy, preset, dataset, budgetMadd: opts.budgetMadd, workers: opts.workers };
+      const run = { id, name: opts.name ?? `${dataset.name} · ${opts.preset} · ${new Date().toLocaleString()}`, strategy: opts.strategy, preset, dataset, budgetMadd: opts.budgetMadd, workers: opts.workers,
+        ...(opts.budgetSeconds ? { budgetSeconds: opts.budgetSeconds } : {}) };
       this.sizing = opts.sizing ? { runId: id, text: opts.sizing } : null;
       const held = await acquireRunLock(id);
       const lock = 'lock' in held ? held.lock : null;

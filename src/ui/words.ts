@@ -121,6 +121,18 @@ export function jobStatusWords(status: string, finishReason: string | null): str
 }
 
 /**
+ * Why a time-budget run's search time limit is below the budget asked for: " of a 2 min budget; the device
+ * measurement and start-up used 12 s". `askedSeconds` is the budget the user gave (seconds; absent for a run
+ * without one), `maxSeconds` the search's time limit (seconds), which the start shortened by the time it waited
+ * for. Empty when there is nothing to explain (no budget, or a limit not below it).
+ */
+export function budgetWords(askedSeconds: number | undefined, maxSeconds: number | null): string {
+  if (!askedSeconds || maxSeconds === null || maxSeconds >= askedSeconds) return '';
+  const whole = (s: number) => formatSeconds(s).replace(/ 0 s$/, '');
+  return ` of a ${whole(askedSeconds)} budget; the device measurement and start-up used ${whole(askedSeconds - maxSeconds)}`;
+}
+
+/**
  * A stored run's status as the start screen shows it, in the runs list and the resume banner alike. The start
  * screen shows only when no run is open, so a run stored as running was interrupted (the page went away
  * while it ran); a paused one was paused (closing a run pauses it).

@@ -30,6 +30,17 @@ describe('round trips', () => {
     expect(await db.get('meta', 'schema')).toEqual({ version: DB_VERSION, migratedFrom: 0 });
   });
 
+  it("keeps a time-budget run's asked budget, and reads a run stored without one", async () => {
+    const { db } = await freshDb();
+    await putRun(db, makeRun('r1', { budgetSeconds: 120 }));
+    await putRun(db, makeRun('r2'));
+    expect((await getRun(db, 'r1')).record?.budgetSeconds).toBe(120);
+    const old = await getRun(db, 'r2');
+    expect(old.problems).toEqual([]);
+    expect(old.record).toEqual(makeRun('r2'));
+    expect(old.record && 'budgetSeconds' in old.record).toBe(false);
+  });
+
   it('jobs and pool points, per run', async () => {
     const { db } = await freshDb();
     await putJob(db, makeJob('r1', 'j2', { createdAt: 20, status: 'queued' }));

@@ -2,7 +2,7 @@
 // stored run's status, with no rule or field name of the code left in them.
 import { describe, expect, it } from 'vitest';
 import { stopReason } from '../../src/core/scheduler/stop-rules.ts';
-import { cutoutWords, finishWords, jobName, jobStatusWords, macroWords, modelCount, pointName, runStateWords, storedStatusWord, strategyWords } from '../../src/ui/words.ts';
+import { budgetWords, cutoutWords, finishWords, jobName, jobStatusWords, macroWords, modelCount, pointName, runStateWords, storedStatusWord, strategyWords } from '../../src/ui/words.ts';
 
 describe('plain words', () => {
   it('turns every stored stop reason into a sentence without the rule name', () => {
@@ -80,5 +80,13 @@ describe('plain words', () => {
     expect(jobStatusWords('cancelled', null)).toBe('stopped: the search ended');
     expect(jobStatusWords('cancelled', 'someRule: a detail')).toBe('stopped: the search ended');
     for (const s of ['done', 'running', 'queued', 'failed']) expect(jobStatusWords(s, byTime)).toBe(s);
+  });
+
+  it('says how much of the asked time budget the start took, when the search limit is below it', () => {
+    expect(budgetWords(120, 108)).toBe(' of a 2 min budget; the device measurement and start-up used 12 s');
+    expect(budgetWords(600, 521)).toBe(' of a 10 min budget; the device measurement and start-up used 1 min 19 s');
+    expect(budgetWords(undefined, 108)).toBe('');
+    expect(budgetWords(120, null)).toBe('');
+    expect(budgetWords(120, 120)).toBe('');
   });
 });

@@ -35,6 +35,12 @@ export interface RunRecord {
   snapshot: unknown;
   budgetMadd: number | null;
   workers: number;
+  /**
+   * Seconds of the time budget the user asked for, for a run sized to a time budget: its preset's maxSeconds is
+   * this less what the start waited for (the device measurement, a dataset download). Absent for other runs
+   * and for runs stored before it was kept.
+   */
+  budgetSeconds?: number;
 }
 
 export interface JobRecord extends Job {
@@ -151,6 +157,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   snapshot: z.unknown(),
   budgetMadd: z.number().positive().nullable(),
   workers: z.number().int().positive(),
+  budgetSeconds: z.number().positive().optional(),
 });
 
 export const jobRecordSchema: z.ZodType<JobRecord> = z.intersection(jobSchema, z.object({ runId: z.string().min(1) }));
