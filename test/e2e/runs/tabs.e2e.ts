@@ -14,6 +14,15 @@ async function heldRunLocks(page: Page): Promise<string[]> {
   return page.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((l) => l.name ?? '').filter((n) => n.startsWith('petridish-run:')));
 }
 
+/** Starts a `tiny` search on MNIST on WebGPU in `page`, stopping at `maxPoolSize` models. */
+async function startTinyRun(page: Page, maxPoolSize: number): Promise<void> {
+  await page.goto(`/?backends=webgpu&maxPoolSize=${maxPoolSize}`);
+  await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
+  await page.getByTestId('dataset-mnist').check();
+  await page.getByTestId('preset-select').selectOption('tiny');
+  await page.getByTestId('start-button').click();
+}
+
 /** The trainer workers a tab has started and not stopped (the dataset and benchmark workers are not counted). */
 function trainers(page: Page): number {
   return page.workers().filter((w) => /trainer/.test(w.url())).length;
@@ -81,11 +90,7 @@ describe('several tabs', () => {
 
   it('an ended run viewed in two tabs holds no lock; a final training takes it, and runs only in that tab', async () => {
     const a = await s.context.newPage();
-    await a.goto('/?backends=webgpu&maxPoolSize=2');
-    await expect.poll(() => a.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
-    await a.getByTestId('dataset-mnist').check();
-    await a.getByTestId('preset-select').selectOption('tiny');
-    await a.getByTestId('start-button').click();
+    await startTinyRun(a, 2);
     await expect.poll(() => a.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 1000 }).toMatch(/finished/);
     // Both tabs open the finished run to look at it: neither holds it, so neither is told another tab drives it.
     const openRun = async (page: Page): Promise<void> => {
@@ -128,11 +133,7 @@ describe('several tabs', () => {
 
   it('the tab that ran a search lets its lock go when it ends; a tab viewing it re-reads what another tab saves', async () => {
     const a = await s.context.newPage();
-    await a.goto('/?backends=webgpu&maxPoolSize=2');
-    await expect.poll(() => a.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
-    await a.getByTestId('dataset-mnist').check();
-    await a.getByTestId('preset-select').selectOption('tiny');
-    await a.getByTestId('start-button').click();
+    await startTinyRun(a, 2);
     await a.getByTestId('pause-button').waitFor({ timeout: 120_000 });
     // While the search runs, its tab holds the run's lock.
     expect(await heldRunLocks(a)).toHaveLength(1);
@@ -195,11 +196,7 @@ describe('several tabs', () => {
 
   it('one tab drives a run, the other shows it read-only and says why; an upgrade elsewhere says to reload', async () => {
     const first = s.page;
-    await first.goto('/?backends=webgpu&maxPoolSize=50');
-    await expect.poll(() => first.getByTestId('backend-name').textContent(), { timeout: 120_000 }).toBe('webgpu');
-    await first.getByTestId('dataset-mnist').check();
-    await first.getByTestId('preset-select').selectOption('tiny');
-    await first.getByTestId('start-button').click();
+    await startTinyRun(first, 50);
     await first.getByTestId('pause-button').waitFor({ timeout: 120_000 });
 
     // The second tab offers the running run for resuming; resuming it there finds the first tab's lock.
