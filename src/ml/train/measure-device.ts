@@ -25,10 +25,10 @@ export const MEASURE_BATCHES = [4, 16] as const;
 /** Largest side of the reference networks' synthetic input. */
 const REFERENCE_SIDE = 16;
 /**
- * The two reference networks (3 cells, 1 reduction, 2 nodes): a narrow one (4 channels, stem ×2: few MAdd per
- * activation element, like the `tiny` preset's networks) and a wide one (16 channels, stem ×3: the `paper`
- * preset's width). Their different MAdd per activation let the fit tell the two per-example costs apart,
- * and every preset's networks lie between them.
+ * The two reference networks (3 cells, 1 reduction, 2 nodes): a narrow one (8 channels, stem ×2: the
+ * `standard` preset's width, more activation elements per MAdd) and a wide one (16 channels, stem ×3: the
+ * `paper` preset's width). The cost model interpolates the seconds per MAdd between them by activations per
+ * MAdd; networks outside them (the 4-channel `tiny` ones) get the nearer reference's rate.
  */
 export const REFERENCE_WIDTHS = [
   { initNodeChannels: 8, stemMultiplier: 2 },
