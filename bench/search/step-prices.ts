@@ -4,8 +4,8 @@
 // evaluation apart. `--clock cpu` times the measurement and the steps by this process's CPU time instead of
 // wall time: the TF.js cpu backend runs on one thread, so CPU time is the step's time on an unloaded core,
 // and the figures hold on a machine whose cores other work shares.
-// Training steps are the difference of a 1-step and an (n+1)-step phase after a warm-up phase (what a phase
-// pays once cancels out); evaluation steps are timed after one warm-up call.
+// Training steps are timed by the throughput bench's oursStepSpeed (the difference of a 1-step and an
+// (n+1)-step phase after a warm-up phase, by wall and by CPU time); evaluation steps after one warm-up call.
 // Usage: npx tsx bench/search/step-prices.ts [--presets tiny,standard,paper] [--seeds 3] [--steps 3] [--clock wall|cpu] [--backend cpu] [--dataset mnist]
 
 import { networkSize, stepSeconds, type StepLine } from '../../src/core/budget/cost-model.ts';
@@ -17,8 +17,7 @@ import { summarizeDataset } from '../../src/data/dataset.ts';
 import { buildNetwork } from '../../src/ml/model/network.ts';
 import { evaluate } from '../../src/ml/train/evaluate.ts';
 import { measureDevice } from '../../src/ml/train/measure-device.ts';
-import { trainPhase } from '../../src/ml/train/train.ts';
-import { recipe, syntheticPhase } from '../throughput/step-timers.ts';
+import { oursStepSpeed, syntheticPhase } from '../throughput/step-timers.ts';
 import { flag, numFlag, saveResult, useBackend, machine } from '../lib.ts';
 import { loadavg } from 'node:os';
 
@@ -41,15 +40,11 @@ async function main(): Promise<void> {
     const batch = preset.seedTrain.batchSize;
     for (const { macro, desc } of seedDescs(preset, summary.shape, summary.numClasses).slice(0, numFlag('seeds', 3))) {
       const size = networkSize(desc);
-      const data = syntheticPhase(desc, batch * (steps + 1) + 8);
+      const speed = await oursStepSpeed(desc, batch, steps);
+      const train = batch / (clock === 'cpu' ? speed.cpuImgPerSec : speed.wallImgPerSec);
+      const data = syntheticPhase(desc, batch + 8);
       const net = buildNetwork(desc, { seed: 1 });
       try {
-        const opts = { seed: 1, l1Alpha: 0, augment: { pad: 0, flip: false } };
-        const timed = async (n: number): Promise<number> => { const t0 = now(); await trainPhase(net, data, recipe(batch, n), opts); return (now() - t0) / 1000; };
-        await timed(1);
-        const one = await timed(1);
-        const many = await timed(steps + 1);
-        const train = (many - one) / steps;
         const idx = data.trainIdx.subarray(0, batch);
         await evaluate(net, data, idx, batch);
         const e0 = now();
